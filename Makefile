@@ -1,0 +1,45 @@
+# Two commands matter: `make run` (the demo on http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test lint format messages
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet '.[dev]'
+	touch $(INSTALLED)
+
+# Local settings for the demo and the tests; a deployment sets real environment variables.
+.env:
+	cp .env.example .env
+
+var:
+	mkdir -p var
+
+# axe-core for the accessibility checks of the browser tests; skipped locally without npm.
+node_modules/.package-lock.json: package-lock.json
+	-command -v npm >/dev/null && npm ci --no-audit --no-fund --silent
+
+run: $(INSTALLED) .env var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/honcho -f Procfile.dev start
+
+test: $(INSTALLED) .env var node_modules/.package-lock.json
+	$(BIN)/pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Refresh the translation catalogues after changing user-facing text, then translate and compile.
+messages: $(INSTALLED)
+	$(BIN)/python manage.py makemessages --all --ignore='.venv/*' --ignore='var/*'
+	$(BIN)/python manage.py compilemessages --ignore='.venv/*'

@@ -1,0 +1,35 @@
+"""The Celery application and the one place where periodic schedules live."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from celery import Celery
+from celery.signals import beat_init, worker_init
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("config")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Every minute: proves to /healthz and to the terminal that worker and beat both run.
+    "heartbeat": {"task": "monitoring.tasks.heartbeat", "schedule": 60.0},
+}
+
+
+def _make_local_folders(**_: object) -> None:
+    """kombu's file transport and beat do not create their folders; without them beat dies
+    silently while the worker still says "ready"."""
+    from django.conf import settings
+
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        for key in ("data_folder_in", "data_folder_out", "control_folder"):
+            Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key]).mkdir(parents=True, exist_ok=True)
+    Path(settings.CELERY_BEAT_SCHEDULE_FILENAME).parent.mkdir(parents=True, exist_ok=True)
+
+
+worker_init.connect(_make_local_folders)
+beat_init.connect(_make_local_folders)

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from members import views as member_views
+from monitoring import views as monitoring_views
+
+# The admin login goes through allauth: the same rate limits and the same second factor.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = admin.site.site_title = "Administration"
+
+# Nobody signs up from the street, and logins need no e-mail: these allauth pages lead to the
+# login page instead.
+CLOSED_ACCOUNT_PAGES = [
+    "signup/",
+    "login/code/",
+    "login/code/confirm/",
+    "inactive/",
+    "confirm-email/",
+    "confirm-email/<str:key>/",
+]
+
+urlpatterns = [
+    path("", member_views.home, name="home"),
+    path("exit/", member_views.quick_exit, name="quick_exit"),
+    path("healthz", monitoring_views.healthz, name="healthz"),
+    # Choosing a language must work on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    *[path(f"accounts/{page}", member_views.account_page_closed) for page in CLOSED_ACCOUNT_PAGES],
+    path("accounts/", include("allauth.urls")),
+    path("members/", include("members.urls")),
+    path("admin/", admin.site.urls),
+]

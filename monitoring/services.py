@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+from kombu import Connection
+
+from monitoring.models import Heartbeat
+
+logger = logging.getLogger(__name__)
+
+
+def heartbeat_record(*, name: str = "heartbeat") -> Heartbeat:
+    now = timezone.now()
+    updated = Heartbeat.objects.filter(name=name).update(last_run_at=now, runs=F("runs") + 1)
+    if not updated:
+        Heartbeat.objects.get_or_create(name=name, defaults={"last_run_at": now, "runs": 1})
+    beat = Heartbeat.objects.get(name=name)
+    logger.info("heartbeat: worker and beat are running (run %d)", beat.runs)
+    return beat
+
+
+def database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # any failure means the same thing to a probe: not serving
+        logger.exception("health: database check failed")
+        return "error"
+    return "ok"
+
+
+def broker_state() -> str:
+    """Connects to the broker with a short timeout; only /healthz does this, never a page."""
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+        return "ok" if folder.is_dir() else "error"
+    try:
+        with Connection(
+            settings.CELERY_BROKER_URL,
+            connect_timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT,
+            transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+        ) as conn:
+            conn.ensure_connection(max_retries=1, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
+    except Exception:
+        logger.warning("health: broker check failed", exc_info=True)
+        return "error"
+    return "ok"

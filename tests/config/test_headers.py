@@ -1,0 +1,56 @@
+"""Every HTML page carries the strict CSP and the privacy headers, whoever asks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    None: ["account_login", "account_reset_password"],
+    "member": ["home", "usersessions_list", "mfa_index", "account_change_password"],
+    "outreach_worker": ["home", "usersessions_list"],
+    "coordinator": ["home", "members:user_list", "usersessions_list", "mfa_index"],
+    "administrator": ["home", "admin:index"],
+}
+CASES = [(persona, page) for persona, pages in PAGES.items() for page in pages]
+
+
+@pytest.mark.parametrize(("persona", "page"), CASES)
+def test_each_page_sends_a_strict_policy(
+    request: Any, client_for: Any, persona: str | None, page: str
+) -> None:
+    user = request.getfixturevalue(persona) if persona else None
+    response = client_for(user).get(reverse(page))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    csp = response["Content-Security-Policy"]
+    policy = dict(directive.strip().split(" ", 1) for directive in csp.split(";"))
+    assert policy["default-src"] == "'self'"
+    assert policy["script-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert "http" not in csp  # no other host anywhere
+    assert response["Cache-Control"] == "no-store"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "geolocation=()" in response["Permissions-Policy"]
+
+
+@pytest.mark.parametrize(("persona", "page"), CASES)
+def test_pages_have_no_inline_script_and_no_outside_resource(
+    request: Any, client_for: Any, persona: str | None, page: str
+) -> None:
+    user = request.getfixturevalue(persona) if persona else None
+    body = client_for(user).get(reverse(page)).content.decode()
+    assert "<script>" not in body
+    assert 'src="http' not in body
+    assert 'href="http' not in body.replace('href="http://testserver', "")
+
+
+def test_the_page_language_follows_the_choice(client: Any) -> None:
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    body = client.get(reverse("account_login")).content.decode()
+    assert '<html lang="es">' in body

@@ -1,0 +1,118 @@
+"""Personas and the only place where test settings live."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.test import Client
+
+from config.celery import app as celery_app
+from members.models import User
+
+# live_server runs in a thread of this process; Playwright's sync API runs an event loop here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Celery reads its configuration once per process, so set it on the app itself.
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    # Tests see the real rules; the demo switch is tested where it matters.
+    settings.DEMO_MODE = False
+
+
+def make_user(username: str, **roles: bool) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, **roles)
+    return user
+
+
+def with_totp(user: User) -> User:
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def member(db: None) -> User:
+    return make_user("member.test", is_member=True)
+
+
+@pytest.fixture
+def outreach_worker(db: None) -> User:
+    return make_user("worker.test", is_outreach_worker=True, is_member=True)
+
+
+@pytest.fixture
+def other_worker(db: None) -> User:
+    """An outreach worker of another hotspot: must not see the first worker's people."""
+    return make_user("worker.other", is_outreach_worker=True, is_member=True)
+
+
+@pytest.fixture
+def coordinator(db: None) -> User:
+    return with_totp(make_user("coordinator.test", is_coordinator=True))
+
+
+@pytest.fixture
+def coordinator_without_mfa(db: None) -> User:
+    return make_user("coordinator.new", is_coordinator=True)
+
+
+@pytest.fixture
+def administrator(db: None) -> User:
+    return with_totp(
+        User.objects.create_superuser(username="admin.test", password=PASSWORD, email="")
+    )
+
+
+@pytest.fixture
+def client_for() -> Iterator[Any]:
+    """client_for(user) gives a test client logged in as that user (None: anonymous)."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    yield make
+
+
+# --- Browser tests -------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Playwright cannot download its own browser here: drive the system Chromium."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing; .ci/run installs it.")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    # A cheap phone.
+    return {**browser_context_args, "viewport": {"width": 360, "height": 740}}
