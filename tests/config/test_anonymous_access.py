@@ -37,8 +37,8 @@ def walk(patterns: list[Any], prefix: str = "") -> list[tuple[str, str | None]]:
 
 def concrete(route: str) -> str:
     """Turn a route into a path, filling every parameter with a plausible value."""
-    path = re.sub(r"<(?:\w+:)?(\w+)>", "1", route)
-    path = re.sub(r"\(\?P<\w+>[^)]*\)", "x", path)
+    path = re.sub(r"\(\?P<\w+>[^)]*\)", "x", route)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", "1", path)
     path = path.replace("^", "").replace("$", "").replace("\\", "")
     return "/" + path
 

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from tests.config.test_anonymous_access import concrete, walk
+
 pytestmark = pytest.mark.django_db
 
 PAGES = {
@@ -54,3 +56,25 @@ def test_the_page_language_follows_the_choice(client: Any) -> None:
     client.post(reverse("set_language"), {"language": "es", "next": "/"})
     body = client.get(reverse("account_login")).content.decode()
     assert '<html lang="es">' in body
+    assert "Salida rápida" in body  # the catalogue is compiled and found
+
+
+@pytest.mark.parametrize("persona", ["member", "outreach_worker", "coordinator", "administrator"])
+def test_every_html_response_of_every_url_carries_the_policy(
+    request: Any, client_for: Any, persona: str
+) -> None:
+    from django.urls import get_resolver
+
+    client = client_for(request.getfixturevalue(persona))
+    checked = 0
+    for route, _name in walk(get_resolver().url_patterns):
+        if route.startswith(("exit", "accounts/logout")):
+            continue  # these end the session the rest of the walk needs
+        response = client.get(concrete(route))
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            assert "default-src 'self'" in response.get("Content-Security-Policy", ""), (
+                route,
+                response.status_code,
+            )
+            checked += 1
+    assert checked >= 8  # the walk really reached pages
