@@ -143,6 +143,20 @@ MFA_TOTP_ISSUER = env.str("SITE_NAME", default="Community portal")
 MFA_ENCRYPTION_KEYS = env.list("MFA_ENCRYPTION_KEYS")
 
 
+# --- People's data ---------------------------------------------------------------------------
+
+# Fernet keys, newest first, for contact details and notes (`manage.py rotate_field_keys`
+# re-encrypts everything under the first one).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+# The key of the keyed hash of people's codes. Changing it makes every code unfindable.
+UIC_HMAC_KEY = env.str("UIC_HMAC_KEY")
+# The parts of a person's code, in order (members.uic.PARTS lists the possible ones).
+UIC_RECIPE = env.list("UIC_RECIPE", default=["mother", "father", "birth_order", "birth_year"])
+# How long an outreach worker may see a person outside their hotspots after giving a reason.
+OUTSIDE_ACCESS_HOURS = env.int("OUTSIDE_ACCESS_HOURS", default=3)
+# How long an invitation code stays usable.
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
+
 # --- Templates, forms and languages ----------------------------------------------------------
 
 TEMPLATES = [

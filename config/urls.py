@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from members import views as member_views
+from members.views import site as member_views
 from monitoring import views as monitoring_views
 
 # The admin login goes through allauth: the same rate limits and the same second factor.

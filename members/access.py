@@ -1,9 +1,46 @@
+"""The one way to fetch people's data for a request. Default deny: 404 for anyone who may not know
+the record exists (identical for existing and missing records), 403 for those who may see but not
+change it. Every staff read or change of a person's record is written to the access log here."""
+
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from members.models import User
+from members.models import AccessLog, Person, User
 from members.roles import Role, has_role
+from members.services import access_log_write
+
+
+def is_staff(user: User) -> bool:
+    return has_role(user, Role.OUTREACH_WORKER) or has_role(user, Role.COORDINATOR)
+
+
+def get_person_for_user(
+    request: HttpRequest,
+    pk: int,
+    *,
+    write: bool = False,
+    action: str = AccessLog.Action.VIEW,
+    detail: str = "",
+) -> Person:
+    """The person `pk` if this user may know them; logs the read (or `action`) for staff."""
+    person = Person.objects.visible_to(request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    if write and not is_staff(request.user):
+        raise PermissionDenied
+    if is_staff(request.user) and person.user_id != request.user.pk:
+        access_log_write(actor=request.user, person=person, action=action, detail=detail)
+    return person
+
+
+def get_own_person(request: HttpRequest) -> Person:
+    """The record linked to this login: a member's own data."""
+    person = Person.objects.visible_to(request.user).filter(user=request.user).first()
+    if person is None:
+        raise Http404
+    return person
 
 
 def get_user_for_user(request: HttpRequest, pk: int) -> User:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
-from cryptography.fernet import Fernet, MultiFernet
-from django.conf import settings
 from django.http import HttpRequest
+
+from members.crypto import mfa_fernet
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -12,12 +12,6 @@ class AccountAdapter(DefaultAccountAdapter):
         # Registration is closed: a coordinator or outreach worker registers a person and hands
         # them a single-use invitation code instead.
         return False
-
-
-def mfa_fernet() -> MultiFernet:
-    """Keys come from the environment, newest first, so they can rotate and never sit in the
-    database beside what they protect."""
-    return MultiFernet([Fernet(key) for key in settings.MFA_ENCRYPTION_KEYS])
 
 
 class MFAAdapter(DefaultMFAAdapter):

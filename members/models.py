@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from members.fields import EncryptedCharField, EncryptedTextField
+from outreach.models import Typology
 
 
 class User(AbstractUser):
@@ -22,3 +29,308 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+
+PREFER_NOT = ("", _("Prefer not to say"))
+
+
+class GenderIdentity(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    TRANS_WOMAN = "trans_woman", _("Trans woman")
+    TRANS_MAN = "trans_man", _("Trans man")
+    NON_BINARY = "non_binary", _("Non-binary")
+    OTHER = "other", _("Another identity")
+
+
+class AgeBand(models.TextChoices):
+    AGE_18_24 = "18-24", _("18 to 24")
+    AGE_25_34 = "25-34", _("25 to 34")
+    AGE_35_44 = "35-44", _("35 to 44")
+    AGE_45_PLUS = "45+", _("45 or older")
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def visible_to(self, user: Any) -> PersonQuerySet:
+        """Need to know: coordinators see everyone; an outreach worker the people of the hotspots
+        assigned to them now, plus anyone opened with a stated reason in the last hours; a member
+        only themself. Merged-away records are never listed."""
+        from members.roles import Role, has_role
+        from outreach.models import Assignment
+
+        people = self.filter(merged_into__isnull=True)
+        if has_role(user, Role.COORDINATOR):
+            return people
+        if has_role(user, Role.OUTREACH_WORKER):
+            hotspots = Assignment.objects.current().filter(worker=user).values("hotspot")
+            opened = OutsideAccess.objects.filter(worker=user, expires_at__gt=timezone.now())
+            return people.filter(
+                models.Q(hotspot__in=hotspots) | models.Q(pk__in=opened.values("person"))
+            )
+        if user.is_authenticated:
+            return people.filter(user=user)
+        return people.none()
+
+
+class Person(models.Model):
+    """Someone the organization reaches. Known by a keyed hash of their code and an optional
+    nickname: never a legal name, address, document number, birth date or photo."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+        LEFT = "left", _("Left")
+
+    # HMAC of the normalised code; not unique: a collision goes to the review queue.
+    uic_hash = models.CharField(_("code hash"), max_length=64, db_index=True, editable=False)
+    nickname = models.CharField(_("nickname"), max_length=40, blank=True)
+    gender_identity = models.CharField(
+        _("gender identity"),
+        max_length=12,
+        blank=True,
+        choices=[PREFER_NOT, *GenderIdentity.choices],
+    )
+    age_band = models.CharField(
+        _("age band"), max_length=6, blank=True, choices=[PREFER_NOT, *AgeBand.choices]
+    )
+    typology = models.CharField(
+        _("where they work"), max_length=10, blank=True, choices=[PREFER_NOT, *Typology.choices]
+    )
+    hotspot = models.ForeignKey(
+        "outreach.Hotspot",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("main hotspot"),
+    )
+    languages = models.CharField(_("languages"), max_length=80, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    is_member = models.BooleanField(_("member of the organization"), default=False)
+    member_since = models.DateField(_("member since"), null=True, blank=True)
+    user = models.OneToOneField(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
+    )
+    phone = EncryptedCharField(_("phone"), null=True, blank=True)
+    email = EncryptedCharField(_("e-mail"), null=True, blank=True)
+    notes = EncryptedTextField(_("notes"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [
+            # The possible-duplicate check on registration: same nickname, hotspot and age band.
+            models.Index(fields=["hotspot", "nickname", "age_band"], name="members_person_similar"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """How staff see this person on screen: the nickname, or a short neutral reference."""
+        return self.nickname or f"#{self.pk}"
+
+
+class Consent(models.Model):
+    class Purpose(models.TextChoices):
+        EMAIL_REMINDERS = "email_reminders", _("Reminders by e-mail")
+        SMS_REMINDERS = "sms_reminders", _("Reminders by SMS")
+        VOTING = "voting", _("Voting membership")
+        AGGREGATE_REPORTS = "aggregate_reports", _("Counted in anonymous reports to funders")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "purpose"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="members_consent_one_open_per_purpose",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_purpose_display()}"
+
+
+class Invitation(models.Model):
+    """A single-use code with which a registered person creates their own login. Only a hash of
+    the code is kept: it is shown once, on the screen of whoever created it."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.created_at:%Y-%m-%d}"
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.used_at is None and self.expires_at > now
+
+
+class Employment(models.Model):
+    """A post held by a member of staff: the basis of the staffing figures (community members in
+    outreach and supervision, paid or volunteer, pay parity, turnover)."""
+
+    class Role(models.TextChoices):
+        OUTREACH_WORKER = "outreach_worker", _("Outreach worker")
+        SUPERVISOR = "supervisor", _("Supervisor")
+        COORDINATOR = "coordinator", _("Coordinator")
+        OTHER = "other", _("Other staff")
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="employments")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    is_community_member = models.BooleanField(_("community member"), default=True)
+    is_paid = models.BooleanField(_("paid"), default=True)
+    monthly_pay = models.DecimalField(
+        _("monthly pay"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    hours_per_week = models.PositiveSmallIntegerField(_("hours per week"), null=True, blank=True)
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("employment")
+        verbose_name_plural = _("employments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="members_employment_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_paid=True)
+                | models.Q(monthly_pay__isnull=True)
+                | models.Q(monthly_pay=0),
+                name="members_employment_volunteers_unpaid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class AccessLog(models.Model):
+    """Append-only: who read or changed which person's record, what, why and when. On PostgreSQL
+    a trigger refuses UPDATE and DELETE, so not even the application can rewrite it."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        CREATE = "create", _("Registered")
+        CHANGE = "change", _("Changed")
+        EXPORT = "export", _("Exported")
+        OPEN_OUTSIDE = "open_outside", _("Opened from outside their hotspots")
+        INVITE = "invite", _("Created an invitation")
+        MERGE = "merge", _("Merged")
+        ERASE = "erase", _("Erased")
+
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="access_log")
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    detail = models.CharField(_("what"), max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [
+            # A member's own page and the coordinator's filter by person, newest first.
+            models.Index(fields=["person", "-at"], name="members_accesslog_person"),
+            models.Index(fields=["-at"], name="members_accesslog_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.person_id}"
+
+
+class OutsideAccess(models.Model):
+    """An outreach worker opened a person outside their hotspots, with a stated reason; it
+    lasts a few hours (OUTSIDE_ACCESS_HOURS)."""
+
+    worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200)
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # Person.objects.visible_to(worker): the worker's unexpired openings.
+            models.Index(fields=["worker", "expires_at"], name="members_outside_worker"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker} → {self.person_id}"
+
+
+class PossibleDuplicate(models.Model):
+    """Two records that may be one person, waiting for a coordinator: merge or tell apart."""
+
+    class Reason(models.TextChoices):
+        SAME_CODE = "same_code", _("Same code")
+        SIMILAR = "similar", _("Same nickname, hotspot and age band")
+
+    class Resolution(models.TextChoices):
+        MERGED = "merged", _("Merged")
+        DIFFERENT = "different", _("Different people")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    found_at = models.DateTimeField(default=timezone.now)
+    resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True)
+    resolved_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "other"], name="members_duplicate_pair_once"),
+            models.CheckConstraint(
+                condition=~models.Q(person=models.F("other")), name="members_duplicate_two_people"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ~ {self.other_id}"
+
+
+class ErasureRequest(models.Model):
+    """A member asks for their identifying data to be wiped; a coordinator confirms."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="erasure_requests")
+    requested_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.person_id} · {self.requested_at:%Y-%m-%d}"

@@ -1,9 +1,29 @@
+"""Writes about people and logins. Each function validates, then saves inside one transaction."""
+
 from __future__ import annotations
 
-from allauth.usersessions.models import UserSession
-from django.db import transaction
+import secrets
+from datetime import timedelta
+from typing import Any
 
-from members.models import User
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from members.models import (
+    AccessLog,
+    Consent,
+    ErasureRequest,
+    Invitation,
+    OutsideAccess,
+    Person,
+    PossibleDuplicate,
+    User,
+)
+
+# --- Logins ----------------------------------------------------------------------------------
 
 
 def user_end_all_sessions(*, user: User) -> int:
@@ -13,3 +33,169 @@ def user_end_all_sessions(*, user: User) -> int:
         for session in sessions:
             session.end()
     return len(sessions)
+
+
+def user_suspend(*, user: User) -> int:
+    """Lost phone, one step: the login stops working and every open session ends."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=False)
+        return user_end_all_sessions(user=user)
+
+
+# --- Access log ------------------------------------------------------------------------------
+
+
+def access_log_write(
+    *, actor: User, person: Person, action: str, detail: str = "", reason: str = ""
+) -> AccessLog:
+    return AccessLog.objects.create(
+        actor=actor, person=person, action=action, detail=detail[:200], reason=reason[:200]
+    )
+
+
+# --- People ----------------------------------------------------------------------------------
+
+
+def person_register(*, actor: User, uic_hash: str, **fields: Any) -> Person:
+    """Register someone new. The caller has already looked the code up; a record with the same
+    code or the same nickname, hotspot and age band is flagged for a coordinator, never merged."""
+    with transaction.atomic():
+        person = Person.objects.create(uic_hash=uic_hash, registered_by=actor, **fields)
+        access_log_write(actor=actor, person=person, action=AccessLog.Action.CREATE)
+        others = Person.objects.filter(merged_into__isnull=True, erased_at__isnull=True).exclude(
+            pk=person.pk
+        )
+        same_code = others.filter(uic_hash=uic_hash)
+        similar = Person.objects.none()
+        if person.nickname and person.hotspot_id and person.age_band:
+            similar = others.filter(
+                nickname__iexact=person.nickname, hotspot=person.hotspot, age_band=person.age_band
+            ).exclude(uic_hash=uic_hash)
+        PossibleDuplicate.objects.bulk_create(
+            [PossibleDuplicate(person=person, other=o, reason="same_code") for o in same_code]
+            + [PossibleDuplicate(person=person, other=o, reason="similar") for o in similar]
+        )
+    return person
+
+
+def person_open_outside(*, worker: User, person: Person, reason: str) -> OutsideAccess:
+    """A worker reaches someone outside their hotspots: a stated reason, logged, for a few hours."""
+    now = timezone.now()
+    with transaction.atomic():
+        grant = OutsideAccess.objects.create(
+            worker=worker,
+            person=person,
+            reason=reason,
+            granted_at=now,
+            expires_at=now + timedelta(hours=settings.OUTSIDE_ACCESS_HOURS),
+        )
+        access_log_write(
+            actor=worker, person=person, action=AccessLog.Action.OPEN_OUTSIDE, reason=reason
+        )
+    return grant
+
+
+# Rows that stay with the record they were written about: the log is append-only, and the
+# duplicate pairs are resolved by the merge itself.
+_NOT_MOVED = {AccessLog, PossibleDuplicate}
+
+
+def person_merge(*, actor: User, keep: Person, remove: Person) -> Person:
+    """Move everything that points at `remove` (contacts, referrals, attendance, consents, ...)
+    to `keep`, in one transaction; `remove` stays as an empty pointer to `keep`."""
+    if keep.pk == remove.pk:
+        raise ValueError("A record cannot be merged into itself.")
+    with transaction.atomic():
+        keep, remove = (
+            Person.objects.select_for_update().get(pk=keep.pk),
+            Person.objects.select_for_update().get(pk=remove.pk),
+        )
+        # One open consent per purpose: the kept record's own consent wins.
+        kept_purposes = keep.consents.filter(withdrawn_at__isnull=True).values("purpose")
+        remove.consents.filter(withdrawn_at__isnull=True, purpose__in=kept_purposes).update(
+            withdrawn_at=timezone.now()
+        )
+        for relation in Person._meta.related_objects:
+            model = relation.related_model
+            if model in _NOT_MOVED or relation.one_to_one:
+                continue
+            model._default_manager.filter(**{relation.field.name: remove}).update(
+                **{relation.field.name: keep}
+            )
+        if keep.user_id is None and remove.user_id is not None:
+            keep.user, remove.user = remove.user, None
+            remove.save(update_fields=["user"])
+            keep.save(update_fields=["user"])
+        remove.merged_into = keep
+        remove.save(update_fields=["merged_into"])
+        PossibleDuplicate.objects.filter(
+            Q(person__in=[keep, remove]) & Q(other__in=[keep, remove]), resolution=""
+        ).update(resolution="merged", resolved_by=actor, resolved_at=timezone.now())
+        for person in (keep, remove):
+            access_log_write(
+                actor=actor,
+                person=person,
+                action=AccessLog.Action.MERGE,
+                detail=f"#{remove.pk} into #{keep.pk}",
+            )
+    return keep
+
+
+def duplicate_mark_different(*, actor: User, duplicate: PossibleDuplicate) -> None:
+    PossibleDuplicate.objects.filter(pk=duplicate.pk).update(
+        resolution="different", resolved_by=actor, resolved_at=timezone.now()
+    )
+
+
+# --- Consent ---------------------------------------------------------------------------------
+
+
+def has_consent(person: Person, purpose: str) -> bool:
+    return person.consents.filter(purpose=purpose, withdrawn_at__isnull=True).exists()
+
+
+def consent_set(*, person: Person, purpose: str, given: bool) -> None:
+    """Give or withdraw consent for one purpose; the times of both are kept."""
+    with transaction.atomic():
+        open_consent = person.consents.select_for_update().filter(
+            purpose=purpose, withdrawn_at__isnull=True
+        )
+        if given and not open_consent.exists():
+            Consent.objects.create(person=person, purpose=purpose)
+        elif not given:
+            open_consent.update(withdrawn_at=timezone.now())
+
+
+# --- Own data and erasure --------------------------------------------------------------------
+
+
+def person_erase(*, actor: User, person: Person) -> None:
+    """Wipe everything that identifies the person; contacts stay, as anonymous counts. The code
+    hash becomes random, so the same code given later starts a new, unrelated record."""
+    now = timezone.now()
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        user = person.user
+        person.nickname = ""
+        person.languages = ""
+        person.phone = person.email = person.notes = None
+        person.uic_hash = secrets.token_hex(32)
+        person.status = Person.Status.LEFT
+        person.is_member = False
+        person.user = None
+        person.erased_at = now
+        person.save()
+        Invitation.objects.filter(person=person).delete()
+        OutsideAccess.objects.filter(person=person).delete()
+        PossibleDuplicate.objects.filter(Q(person=person) | Q(other=person)).delete()
+        ErasureRequest.objects.filter(person=person, confirmed_at__isnull=True).update(
+            confirmed_by=actor, confirmed_at=now
+        )
+        if user is not None:
+            user_end_all_sessions(user=user)
+            user.username = f"erased-{secrets.token_hex(6)}"
+            user.email = ""
+            user.is_active = False
+            user.set_unusable_password()
+            user.save()
+        access_log_write(actor=actor, person=person, action=AccessLog.Action.ERASE)

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from datetime import date
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,3 +30,39 @@ class Hotspot(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def current(self, on: date | None = None) -> AssignmentQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(starts_on__lte=day).filter(
+            models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=day)
+        )
+
+
+class Assignment(models.Model):
+    """An outreach worker serves a hotspot from a date, until an optional end date. A worker
+    sees the people of the hotspots they are currently assigned to, and no one else."""
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    hotspot = models.ForeignKey(Hotspot, on_delete=models.PROTECT, related_name="assignments")
+    starts_on = models.DateField(_("starts on"), default=timezone.localdate)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="outreach_assignment_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker} @ {self.hotspot}"

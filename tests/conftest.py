@@ -12,7 +12,9 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 
 from config.celery import app as celery_app
-from members.models import User
+from members.models import Person, User
+from members.uic import uic_hash
+from outreach.models import Assignment, Hotspot
 
 # live_server runs in a thread of this process; Playwright's sync API runs an event loop here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -40,20 +42,47 @@ def with_totp(user: User) -> User:
     return user
 
 
-@pytest.fixture
-def member(db: None) -> User:
-    return make_user("member.test", is_member=True)
+def make_person(hotspot: Hotspot | None, code: str, **fields: Any) -> Person:
+    return Person.objects.create(uic_hash=uic_hash(code), hotspot=hotspot, **fields)
 
 
 @pytest.fixture
-def outreach_worker(db: None) -> User:
-    return make_user("worker.test", is_outreach_worker=True, is_member=True)
+def hotspot(db: None) -> Hotspot:
+    return Hotspot.objects.create(name="Test market", area="Test district", typology="street")
 
 
 @pytest.fixture
-def other_worker(db: None) -> User:
+def other_hotspot(db: None) -> Hotspot:
+    return Hotspot.objects.create(name="Test lounge", area="Other district", typology="venue")
+
+
+@pytest.fixture
+def person(hotspot: Hotspot) -> Person:
+    """Someone reached at the outreach worker's hotspot, with no login."""
+    return make_person(hotspot, "MAFA0195", nickname="Sunny", age_band="25-34")
+
+
+@pytest.fixture
+def member(hotspot: Hotspot) -> User:
+    """A member with a login, linked to their own record at the outreach worker's hotspot."""
+    user = make_user("member.test", is_member=True)
+    make_person(hotspot, "LUPE0290", nickname="Moonbeam", user=user, is_member=True)
+    return user
+
+
+@pytest.fixture
+def outreach_worker(hotspot: Hotspot) -> User:
+    user = make_user("worker.test", is_outreach_worker=True, is_member=True)
+    Assignment.objects.create(worker=user, hotspot=hotspot)
+    return user
+
+
+@pytest.fixture
+def other_worker(other_hotspot: Hotspot) -> User:
     """An outreach worker of another hotspot: must not see the first worker's people."""
-    return make_user("worker.other", is_outreach_worker=True, is_member=True)
+    user = make_user("worker.other", is_outreach_worker=True, is_member=True)
+    Assignment.objects.create(worker=user, hotspot=other_hotspot)
+    return user
 
 
 @pytest.fixture

@@ -16,6 +16,8 @@ PRODUCTION_LIKE = {
     "ENV_FILE": "/dev/null",  # ignore the local .env
     "SECRET_KEY": "a-production-like-secret-" + "x" * 40,
     "MFA_ENCRYPTION_KEYS": "0ZAlFZ6yRzqLaaTVuM0h1mYyRz8bS2Mo3fNvP8oVe8E=",
+    "FIELD_ENCRYPTION_KEYS": "Y2xZ6c2tW4lq0n1v3pJx8r7dKfB9sHgTuQeWm5oLzAI=",
+    "UIC_HMAC_KEY": "a-production-like-uic-key",
     "ALLOWED_HOSTS": "portal.example.org",
 }
 READ = (

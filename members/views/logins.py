@@ -1,41 +1,16 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from members.access import get_user_for_user
 from members.models import User
 from members.roles import Role, held_roles, role_required
-from members.services import user_end_all_sessions
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "members/user_home.html", {"roles": held_roles(request.user)})
-
-
-@login_not_required
-@never_cache
-def quick_exit(request: HttpRequest) -> HttpResponse:
-    """One tap, no confirmation, works for anyone and without JavaScript: end the session, ask
-    the browser to forget this site, leave for a neutral one. A plain link, not a form, so a
-    stale CSRF token can never keep someone on the page."""
-    logout(request)
-    response = HttpResponseRedirect(settings.QUICK_EXIT_URL)
-    response["Clear-Site-Data"] = '"cookies", "storage"'
-    return response
-
-
-@login_not_required
-def account_page_closed(request: HttpRequest, **kwargs: str) -> HttpResponse:
-    return redirect("account_login")
+from members.services import user_end_all_sessions, user_suspend
 
 
 @role_required(Role.COORDINATOR)
@@ -57,4 +32,20 @@ def user_end_sessions(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if user == request.user:
         return redirect("account_login")
+    return redirect("members:user_list")
+
+
+@require_POST
+def user_suspend_login(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lost phone, one step: the login is suspended and every session ends."""
+    user = get_user_for_user(request, pk)
+    if user == request.user:
+        messages.error(request, _("You cannot suspend your own login."))
+        return redirect("members:user_list")
+    ended = user_suspend(user=user)
+    messages.success(
+        request,
+        _("%(username)s is suspended; %(count)d session(s) ended.")
+        % {"username": user, "count": ended},
+    )
     return redirect("members:user_list")
