@@ -23,14 +23,16 @@ def get_person_for_user(
     write: bool = False,
     action: str = AccessLog.Action.VIEW,
     detail: str = "",
+    log: bool = True,
 ) -> Person:
-    """The person `pk` if this user may know them; logs the read (or `action`) for staff."""
+    """The person `pk` if this user may know them; logs the read (or `action`) for staff, unless
+    the caller's service writes a more precise entry itself (`log=False`)."""
     person = Person.objects.visible_to(request.user).filter(pk=pk).first()
     if person is None:
         raise Http404
     if write and not is_staff(request.user):
         raise PermissionDenied
-    if is_staff(request.user) and person.user_id != request.user.pk:
+    if log and is_staff(request.user) and person.user_id != request.user.pk:
         access_log_write(actor=request.user, person=person, action=action, detail=detail)
     return person
 

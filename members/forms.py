@@ -87,10 +87,6 @@ class PersonForm(forms.ModelForm):
             self.fields["hotspot"].queryset = hotspots
 
 
-class RegisterForm(CodeForm, PersonForm):
-    """Code parts and details on one screen."""
-
-
 class ConsentForm(forms.Form):
     purposes = forms.MultipleChoiceField(
         label=_("They agree to"),

@@ -78,7 +78,17 @@ def person_register(*, actor: User, uic_hash: str, **fields: Any) -> Person:
     return person
 
 
-def person_open_outside(*, worker: User, person: Person, reason: str) -> OutsideAccess:
+def person_update(*, actor: User, person: Person, changed: list[str]) -> Person:
+    """Save a person edited through a form; the log names the fields, never their values."""
+    with transaction.atomic():
+        person.save()
+        access_log_write(
+            actor=actor, person=person, action=AccessLog.Action.CHANGE, detail=", ".join(changed)
+        )
+    return person
+
+
+def outside_access_grant(*, worker: User, person: Person, reason: str) -> OutsideAccess:
     """A worker reaches someone outside their hotspots: a stated reason, logged, for a few hours."""
     now = timezone.now()
     with transaction.atomic():

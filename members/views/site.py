@@ -1,20 +1,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
-from members.access import get_user_for_user
-from members.models import User
-from members.roles import Role, held_roles, role_required
-from members.services import user_end_all_sessions
+from members.roles import held_roles
 
 
 def home(request: HttpRequest) -> HttpResponse:

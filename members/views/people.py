@@ -1,0 +1,247 @@
+"""People reached: find by code, register, read and change a record, need-to-know openings and the
+duplicate review queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members import services
+from members.access import get_person_for_user
+from members.forms import CodeForm, ConsentForm, MergeForm, PersonForm, ReasonForm
+from members.models import AccessLog, Person, PossibleDuplicate, User
+from members.roles import Role, has_role, role_required
+from outreach.models import Assignment, Hotspot
+
+STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
+PAGE_SIZE = 50
+# A worker who found someone by code elsewhere may open the record for this long.
+OPENING_TOKEN_SECONDS = 15 * 60
+
+
+def hotspots_for(user: User) -> Any:
+    if has_role(user, Role.COORDINATOR):
+        return Hotspot.objects.all()
+    return Hotspot.objects.filter(
+        pk__in=Assignment.objects.current().filter(worker=user).values("hotspot")
+    )
+
+
+@role_required(*STAFF)
+def person_list(request: HttpRequest) -> HttpResponse:
+    # Three queries whatever the numbers: the count, one page of people with their hotspots,
+    # and the hotspots for the filter.
+    hotspots = hotspots_for(request.user)
+    people = (
+        Person.objects.visible_to(request.user)
+        .filter(erased_at__isnull=True)
+        .select_related("hotspot")
+        .order_by("nickname", "pk")
+    )
+    hotspot_id = request.GET.get("hotspot", "")
+    if hotspot_id.isdigit():
+        people = people.filter(hotspot_id=int(hotspot_id))
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "members/person_list.html",
+        {
+            "page": page,
+            "hotspots": hotspots,
+            "hotspot_id": hotspot_id,
+            "find_form": CodeForm(auto_id="find_%s"),
+        },
+    )
+
+
+@role_required(*STAFF)
+def person_find(request: HttpRequest) -> HttpResponse:
+    """Look a code up without registering (the search box of the list)."""
+    return _find_or_register(request, register=False)
+
+
+@role_required(*STAFF)
+def person_register(request: HttpRequest) -> HttpResponse:
+    """One screen: the code parts, then the details. The code is always looked up first."""
+    return _find_or_register(request, register=True)
+
+
+def _find_or_register(request: HttpRequest, *, register: bool) -> HttpResponse:
+    hotspots = hotspots_for(request.user)
+    registering = register and request.POST.get("action") == "register"
+    code_form = CodeForm(request.POST or None)
+    # The details are checked only when registering; a lookup just keeps what was typed.
+    details_form = (
+        PersonForm(request.POST, hotspots=hotspots)
+        if registering
+        else PersonForm(initial=request.POST.dict() or None, hotspots=hotspots)
+    )
+    if request.method == "POST" and code_form.is_valid():
+        found = _lookup(request, code_form.cleaned_data["uic_hash"])
+        if found is not None:
+            return found
+        if not registering:
+            messages.info(
+                request, _("No one has this code yet. Add their details to register them.")
+            )
+        elif details_form.is_valid():
+            person = services.person_register(
+                actor=request.user,
+                uic_hash=code_form.cleaned_data["uic_hash"],
+                **details_form.cleaned_data,
+            )
+            messages.success(request, _("Registered. Their code now finds them."))
+            return redirect("members:person_detail", pk=person.pk)
+    return render(
+        request,
+        "members/person_register.html",
+        {"code_form": code_form, "details_form": details_form},
+    )
+
+
+def _lookup(request: HttpRequest, code_hash: str) -> HttpResponse | None:
+    """Open the person with this code if this worker may; offer an opening with a reason if the
+    person is registered elsewhere; None if nobody has the code."""
+    matches = Person.objects.filter(uic_hash=code_hash, merged_into__isnull=True)
+    visible = list(matches.visible_to(request.user))
+    if len(visible) == 1:
+        messages.info(request, _("Found: this code is already registered."))
+        return redirect("members:person_detail", pk=visible[0].pk)
+    elsewhere = [p for p in matches.exclude(pk__in=[p.pk for p in visible])]
+    if visible or elsewhere:
+        tokens = [
+            (p, signing.dumps({"person": p.pk, "worker": request.user.pk}, salt="outside-access"))
+            for p in elsewhere
+        ]
+        return render(
+            request,
+            "members/person_found.html",
+            {"visible": visible, "elsewhere": tokens, "reason_form": ReasonForm()},
+        )
+    return None
+
+
+@require_POST
+@role_required(Role.OUTREACH_WORKER)
+def person_open_outside(request: HttpRequest, pk: int) -> HttpResponse:
+    """Only after finding the person by their code (the signed token proves it) and with a
+    reason: a worker cannot browse other hotspots by guessing numbers."""
+    try:
+        token = signing.loads(
+            request.POST.get("token", ""), salt="outside-access", max_age=OPENING_TOKEN_SECONDS
+        )
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    if token != {"person": pk, "worker": request.user.pk}:
+        raise Http404
+    person = get_object_or_404(Person, pk=pk, merged_into__isnull=True)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "members/person_found.html",
+            {"visible": [], "elsewhere": [(person, request.POST["token"])], "reason_form": form},
+        )
+    services.outside_access_grant(
+        worker=request.user, person=person, reason=form.cleaned_data["reason"]
+    )
+    return redirect("members:person_detail", pk=person.pk)
+
+
+@role_required(*STAFF)
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(request, pk)
+    context: dict[str, Any] = {
+        "person": person,
+        "consents": person.consents.filter(withdrawn_at__isnull=True),
+        "consent_form": ConsentForm(
+            initial={
+                "purposes": [c.purpose for c in person.consents.filter(withdrawn_at__isnull=True)]
+            }
+        ),
+    }
+    if has_role(request.user, Role.COORDINATOR):
+        context["log"] = person.access_log.select_related("actor").order_by("-at")[:20]
+    return render(request, "members/person_detail.html", context)
+
+
+@role_required(*STAFF)
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    posting = request.method == "POST"
+    person = get_person_for_user(request, pk, write=True, log=not posting)
+    form = PersonForm(request.POST or None, instance=person, hotspots=hotspots_for(request.user))
+    if posting and form.is_valid():
+        services.person_update(actor=request.user, person=form.instance, changed=form.changed_data)
+        messages.success(request, _("Saved."))
+        return redirect("members:person_detail", pk=person.pk)
+    if posting:
+        # A refused change is still a look at the record.
+        services.access_log_write(actor=request.user, person=person, action=AccessLog.Action.VIEW)
+    return render(request, "members/person_edit.html", {"form": form, "person": person})
+
+
+@require_POST
+@role_required(*STAFF)
+def person_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(
+        request, pk, write=True, action=AccessLog.Action.CHANGE, detail="consent"
+    )
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        raise PermissionDenied
+    for purpose, _label in form.fields["purposes"].choices:
+        services.consent_set(
+            person=person, purpose=purpose, given=purpose in form.cleaned_data["purposes"]
+        )
+    messages.success(request, _("Consent updated."))
+    return redirect("members:person_detail", pk=person.pk)
+
+
+@role_required(Role.COORDINATOR)
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    # One query: the open pairs with both people and their hotspots.
+    pairs = (
+        PossibleDuplicate.objects.filter(resolution="")
+        .select_related("person__hotspot", "other__hotspot")
+        .order_by("found_at")[:200]
+    )
+    return render(request, "members/duplicate_list.html", {"pairs": pairs})
+
+
+@role_required(Role.COORDINATOR)
+def duplicate_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_object_or_404(
+        PossibleDuplicate.objects.select_related("person__hotspot", "other__hotspot"),
+        pk=pk,
+        resolution="",
+    )
+    people = (pair.person, pair.other)
+    form = MergeForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["decision"] == "different":
+            services.duplicate_mark_different(actor=request.user, duplicate=pair)
+            messages.success(request, _("Marked as different people."))
+            return redirect("members:duplicate_list")
+        keep = next(p for p in people if str(p.pk) == form.cleaned_data["keep"])
+        remove = next(p for p in people if p is not keep)
+        services.person_merge(actor=request.user, keep=keep, remove=remove)
+        messages.success(request, _("Merged: everything now belongs to one record."))
+        return redirect("members:person_detail", pk=keep.pk)
+    for person in people:
+        services.access_log_write(
+            actor=request.user,
+            person=person,
+            action=AccessLog.Action.VIEW,
+            detail="duplicate review",
+        )
+    return render(
+        request, "members/duplicate_resolve.html", {"pair": pair, "people": people, "form": form}
+    )
