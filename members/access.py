@@ -38,8 +38,8 @@ def get_person_for_user(
 
 
 def get_own_person(request: HttpRequest) -> Person:
-    """The record linked to this login: a member's own data."""
-    person = Person.objects.visible_to(request.user).filter(user=request.user).first()
+    """The record linked to this login: a member's own data, wherever their hotspot is."""
+    person = Person.objects.filter(user=request.user, merged_into__isnull=True).first()
     if person is None:
         raise Http404
     return person

@@ -25,6 +25,8 @@ class EncryptedField(models.TextField):
         if value is None:
             return None
         value = self.to_python(value)
+        if value is None:  # e.g. a blank boolean: NULL, not an encrypted "null" isnull misses
+            return None
         return field_fernet().encrypt(json.dumps(value).encode()).decode()
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:

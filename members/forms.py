@@ -3,9 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Consent, Person
+from members.models import AccessLog, Consent, Employment, Person, User
+from members.services import (
+    INVITATION_ALPHABET,
+    INVITATION_CODE_LENGTH,
+    invitation_code_normalise,
+)
 from members.uic import build_code, is_complete, normalise_part, recipe, uic_hash
 
 # --- People ----------------------------------------------------------------------------------
@@ -71,7 +77,8 @@ class PersonForm(forms.ModelForm):
             "email",
             "notes",
         ]
-        widgets = {"member_since": forms.DateInput(attrs={"type": "date"})}
+        # A date picker reads only ISO dates, whatever the page's language.
+        widgets = {"member_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {
             "nickname": _("A nickname they choose; never a legal name."),
             "phone": _("Only with their consent to reminders. Stored encrypted."),
@@ -81,10 +88,19 @@ class PersonForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args: Any, hotspots: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, hotspots: Any = None, hotspot_required: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        field = self.fields["hotspot"]
         if hotspots is not None:
-            self.fields["hotspot"].queryset = hotspots
+            field.queryset = hotspots
+        # An outreach worker sees only people of their hotspots: someone they register without
+        # one would vanish from their own list at once.
+        field.required = hotspot_required
+        if hotspot_required and len(choices := list(field.queryset[:2])) == 1:
+            field.initial = choices[0].pk
+            field.empty_label = None
 
 
 class ConsentForm(forms.Form):
@@ -100,7 +116,10 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you need to open this record?"),
         max_length=200,
-        help_text=_("Written to the access log, which coordinators and the person can read."),
+        help_text=_(
+            "Written to the access log. Coordinators read it; the person sees that their record "
+            "was opened, and when."
+        ),
     )
 
 
@@ -126,6 +145,183 @@ class MergeForm(forms.Form):
 
 # --- Invitations -----------------------------------------------------------------------------
 
+
+class InvitationRedeemForm(forms.Form):
+    """The code handed over in person, and the login the person chooses. Passwords are never
+    shown again after a refused attempt; everything else is kept as typed."""
+
+    code = forms.CharField(
+        label=_("Invitation code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+    username = forms.CharField(
+        label=_("Choose a username"),
+        max_length=User._meta.get_field("username").max_length,
+        validators=[User.username_validator],
+        help_text=_(
+            "Not your real name or phone number. Letters, digits and @ . + - _ only, no spaces."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        help_text=password_validation.password_validators_help_text_html(),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("The same password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_code(self) -> str:
+        code = invitation_code_normalise(self.cleaned_data["code"])
+        if len(code) != INVITATION_CODE_LENGTH or set(code) - set(INVITATION_ALPHABET):
+            raise forms.ValidationError(
+                _("Type the %(n)d letters and digits of the code, as they are written on it.")
+                % {"n": INVITATION_CODE_LENGTH}
+            )
+        return code
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        # Logging in ignores case, so two usernames differing only in case would clash.
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken. Choose another one."))
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif password1:
+            try:
+                password_validation.validate_password(
+                    password1, user=User(username=cleaned.get("username", ""))
+                )
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
 # --- Staff and staffing ----------------------------------------------------------------------
 
+# A week has this many hours; more is a typing mistake.
+HOURS_IN_A_WEEK = 168
+
+
+class EmploymentForm(forms.ModelForm):
+    """A post. The model's two check constraints are checked here first, so the person sees
+    what is wrong beside the field instead of a database error."""
+
+    class Meta:
+        model = Employment
+        fields = [
+            "user",
+            "role",
+            "is_community_member",
+            "is_paid",
+            "monthly_pay",
+            "hours_per_week",
+            "started_on",
+            "ended_on",
+        ]
+        widgets = {
+            "started_on": forms.DateInput(attrs={"type": "date"}),
+            "ended_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {
+            "user": _("Staff member (their login)"),
+            "is_community_member": _("Community member"),
+            "is_paid": _("Paid post"),
+        }
+        help_texts = {
+            "is_community_member": _("Tick if they come from the community we serve."),
+            "is_paid": _("Leave unticked for a volunteer."),
+            "monthly_pay": _("Before tax. Leave empty for a volunteer."),
+            "ended_on": _("Leave empty while they hold the post."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        users = User.objects.filter(is_active=True)
+        if self.instance.user_id is not None:
+            # A post of someone whose login is suspended can still be corrected or ended.
+            users = users | User.objects.filter(pk=self.instance.user_id)
+        self.fields["user"].queryset = users.order_by("username")
+
+    def clean_monthly_pay(self) -> Any:
+        pay = self.cleaned_data.get("monthly_pay")
+        if pay is not None and pay < 0:
+            raise forms.ValidationError(_("Pay cannot be below zero."))
+        return pay
+
+    def clean_hours_per_week(self) -> Any:
+        hours = self.cleaned_data.get("hours_per_week")
+        if hours is not None and hours > HOURS_IN_A_WEEK:
+            raise forms.ValidationError(_("A week has 168 hours."))
+        return hours
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        started, ended = cleaned.get("started_on"), cleaned.get("ended_on")
+        if started and ended and ended < started:
+            self.add_error("ended_on", _("The end date must be on or after the start date."))
+        pay = cleaned.get("monthly_pay")
+        if "monthly_pay" in self.errors:
+            return cleaned
+        if not cleaned.get("is_paid"):
+            if pay:
+                self.add_error(
+                    "monthly_pay",
+                    _("Volunteers have no pay: leave this empty, or tick “Paid post”."),
+                )
+            else:
+                cleaned["monthly_pay"] = None  # a volunteer's 0 is stored as "no pay"
+        elif pay is None:
+            # The pay parity figure needs it.
+            self.add_error("monthly_pay", _("Give the monthly pay of a paid post."))
+        return cleaned
+
+
 # --- Own data and erasure --------------------------------------------------------------------
+
+
+class OwnConsentForm(forms.Form):
+    """One purpose at a time, from a button: give or withdraw. Carries no person: a member can
+    only ever change their own record, the one linked to their login."""
+
+    purpose = forms.ChoiceField(choices=Consent.Purpose.choices)
+    given = forms.TypedChoiceField(
+        choices=[("1", _("Give")), ("0", _("Withdraw"))], coerce=lambda value: value == "1"
+    )
+
+
+# A date picker takes ISO dates only, whatever the language's own date format.
+ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AccessLogFilterForm(forms.Form):
+    """The coordinator's filters; a GET form, so a filtered view is a link that can be shared."""
+
+    actor = forms.CharField(label=_("Username"), max_length=150, required=False)
+    person = forms.IntegerField(label=_("Person number"), min_value=1, required=False)
+    action = forms.ChoiceField(
+        label=_("Action"), choices=[("", _("Any")), *AccessLog.Action.choices], required=False
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=ISO_DATE)
+    date_to = forms.DateField(label=_("To"), required=False, widget=ISO_DATE)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end comes before the start."))
+        return cleaned

@@ -332,5 +332,14 @@ class ErasureRequest(models.Model):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(confirmed_at__isnull=True),
+                name="members_erasure_one_open_per_person",
+            )
+        ]
+
     def __str__(self) -> str:
         return f"{self.person_id} · {self.requested_at:%Y-%m-%d}"

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from members.crypto import keyed_hash
 from members.models import (
     AccessLog,
     Consent,
+    Employment,
     ErasureRequest,
     Invitation,
     OutsideAccess,
@@ -125,7 +129,10 @@ def person_merge(*, actor: User, keep: Person, remove: Person) -> Person:
         remove.consents.filter(withdrawn_at__isnull=True, purpose__in=kept_purposes).update(
             withdrawn_at=timezone.now()
         )
-        for relation in Person._meta.related_objects:
+        # Every reverse relation: related_objects leaves out those with related_name="+".
+        for relation in Person._meta.get_fields(include_hidden=True):
+            if relation.concrete or not relation.auto_created:
+                continue
             model = relation.related_model
             if model in _NOT_MOVED or relation.one_to_one:
                 continue
@@ -205,7 +212,116 @@ def person_erase(*, actor: User, person: Person) -> None:
             user_end_all_sessions(user=user)
             user.username = f"erased-{secrets.token_hex(6)}"
             user.email = ""
+            EmailAddress.objects.filter(user=user).delete()  # allauth's copy of the address
             user.is_active = False
             user.set_unusable_password()
             user.save()
         access_log_write(actor=actor, person=person, action=AccessLog.Action.ERASE)
+
+
+# --- Own data --------------------------------------------------------------------------------
+
+
+def erasure_request_create(*, person: Person) -> tuple[ErasureRequest, bool]:
+    """A member asks for erasure. Asking again while a request is open changes nothing: the
+    person's row is locked, so two taps at once still make one request. Returns the open
+    request and whether it is new."""
+    with transaction.atomic():
+        Person.objects.select_for_update().only("pk").get(pk=person.pk)
+        open_request = person.erasure_requests.filter(confirmed_at__isnull=True).first()
+        if open_request is not None:
+            return open_request, False
+        return ErasureRequest.objects.create(person=person), True
+
+
+# --- Staff -----------------------------------------------------------------------------------
+
+
+def employment_save(*, employment: Employment) -> Employment:
+    """Create or change a post. The form has already explained any mistake beside its field;
+    checking again here keeps other callers from reaching the database's constraints."""
+    with transaction.atomic():
+        employment.full_clean()
+        employment.save()
+    return employment
+
+
+# --- Invitations -----------------------------------------------------------------------------
+
+# No 0/O and no 1/I/L: a code read aloud or copied from paper cannot be mistaken.
+INVITATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+INVITATION_CODE_LENGTH = 10
+# Spaces and every kind of dash a phone keyboard may put in.
+_CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]")
+
+
+class InvitationRefused(Exception):
+    """The code is unknown, already used or expired; on purpose, nobody is told which."""
+
+
+def invitation_code_normalise(code: str) -> str:
+    return _CODE_SEPARATORS.sub("", code).upper()
+
+
+def invitation_code_hash(code: str) -> str:
+    # A key of its own, derived from SECRET_KEY, so these hashes match no other hash the app
+    # keeps. Rotating SECRET_KEY voids the open invitations, which last only days anyway.
+    key = keyed_hash("members.invitation.code", key=settings.SECRET_KEY)
+    return keyed_hash(invitation_code_normalise(code), key=key)
+
+
+def invitation_create(*, actor: User, person: Person) -> tuple[Invitation, str]:
+    """A new single-use code for `person`, returned once, grouped for reading (ABCD-EFGH-JK):
+    only its keyed hash is stored. Their older unused codes stop working."""
+    now = timezone.now()
+    with transaction.atomic():
+        # Serialises two invitations for the same person: only the newest stays usable.
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.user_id is not None or person.erased_at is not None:
+            raise ValueError("This person cannot be invited: they have a login or were erased.")
+        Invitation.objects.filter(person=person, used_at__isnull=True, expires_at__gt=now).update(
+            expires_at=now
+        )
+        while True:
+            code = "".join(
+                secrets.choice(INVITATION_ALPHABET) for _ in range(INVITATION_CODE_LENGTH)
+            )
+            code_hash = invitation_code_hash(code)
+            if not Invitation.objects.filter(code_hash=code_hash).exists():
+                break
+        invitation = Invitation.objects.create(
+            person=person,
+            code_hash=code_hash,
+            created_by=actor,
+            created_at=now,
+            expires_at=now + timedelta(days=settings.INVITATION_DAYS),
+        )
+        access_log_write(actor=actor, person=person, action=AccessLog.Action.INVITE)
+    return invitation, "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def invitation_redeem(*, code: str, username: str, password: str) -> User:
+    """Create the login of the invited person and use up the code. Raises InvitationRefused,
+    whatever the reason, so the answer says nothing about which codes exist."""
+    now = timezone.now()
+    with transaction.atomic():
+        # Locks the invitation and its person: the same code sent twice creates one login.
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("person")
+            .filter(code_hash=invitation_code_hash(code))
+            .first()
+        )
+        if invitation is None or not invitation.is_usable(now):
+            raise InvitationRefused
+        person = invitation.person
+        if person.user_id is not None or person.erased_at or person.merged_into_id:
+            raise InvitationRefused
+        user = User.objects.create_user(
+            username=username, password=password, is_member=person.is_member
+        )
+        person.user = user
+        person.save(update_fields=["user"])
+        invitation.used_at = now
+        invitation.save(update_fields=["used_at"])
+    return user

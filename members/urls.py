@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from members.views import logins, people
+from members.views import access_log, invitations, logins, own_data, people, staff
 
 app_name = "members"
 urlpatterns = [
@@ -21,6 +21,19 @@ urlpatterns = [
     path("duplicates/", people.duplicate_list, name="duplicate_list"),
     path("duplicates/<int:pk>/", people.duplicate_resolve, name="duplicate_resolve"),
     # Invitations
+    path("people/<int:pk>/invitation/", invitations.invitation_create, name="invitation_create"),
+    path("join/", invitations.invitation_redeem, name="invitation_redeem"),
     # Staff and staffing
+    path("staff/", staff.employment_list, name="employment_list"),
+    path("staff/add/", staff.employment_create, name="employment_create"),
+    path("staff/<int:pk>/edit/", staff.employment_edit, name="employment_edit"),
+    path("staff/figures/", staff.staffing_figures, name="staffing"),
     # Access log, own data and erasure
+    path("access-log/", access_log.access_log_list, name="access_log_list"),
+    path("erasure/", access_log.erasure_list, name="erasure_list"),
+    path("erasure/<int:pk>/confirm/", access_log.erasure_confirm, name="erasure_confirm"),
+    path("me/", own_data.own_data, name="own_data"),
+    path("me/download/", own_data.own_data_download, name="own_data_download"),
+    path("me/consent/", own_data.own_consent, name="own_consent"),
+    path("me/erase/", own_data.erasure_request, name="erasure_request"),
 ]

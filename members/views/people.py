@@ -79,10 +79,13 @@ def _find_or_register(request: HttpRequest, *, register: bool) -> HttpResponse:
     registering = register and request.POST.get("action") == "register"
     code_form = CodeForm(request.POST or None)
     # The details are checked only when registering; a lookup just keeps what was typed.
+    only_own = not has_role(request.user, Role.COORDINATOR)
     details_form = (
-        PersonForm(request.POST, hotspots=hotspots)
+        PersonForm(request.POST, hotspots=hotspots, hotspot_required=only_own)
         if registering
-        else PersonForm(initial=request.POST.dict() or None, hotspots=hotspots)
+        else PersonForm(
+            initial=request.POST.dict() or None, hotspots=hotspots, hotspot_required=only_own
+        )
     )
     if request.method == "POST" and code_form.is_valid():
         found = _lookup(request, code_form.cleaned_data["uic_hash"])
@@ -177,7 +180,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     posting = request.method == "POST"
     person = get_person_for_user(request, pk, write=True, log=not posting)
-    form = PersonForm(request.POST or None, instance=person, hotspots=hotspots_for(request.user))
+    form = PersonForm(
+        request.POST or None,
+        instance=person,
+        hotspots=hotspots_for(request.user),
+        hotspot_required=not has_role(request.user, Role.COORDINATOR),
+    )
     if posting and form.is_valid():
         services.person_update(actor=request.user, person=form.instance, changed=form.changed_data)
         messages.success(request, _("Saved."))

@@ -19,6 +19,7 @@ PUBLIC = {
     "account_reset_password_from_key_done",
     "mfa_authenticate",  # the second step of logging in
     "healthz",
+    "invitation_redeem",  # a person creates their login with the code handed to them
     "quick_exit",  # leaves for the neutral site, logged in or not
     "set_language",  # POST only; a GET is turned away
 }

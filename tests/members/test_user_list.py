@@ -82,3 +82,34 @@ def test_the_list_costs_the_same_queries_however_many_logins(
     # session, user, authenticator (two-factor check), the users with their session counts.
     with django_assert_max_num_queries(4):
         assert client.get(reverse("members:user_list")).status_code == 200
+
+
+def test_a_coordinator_suspends_a_lost_phone_in_one_step(
+    client_for: Any, coordinator: User, member: User
+) -> None:
+    phone = logged_in_phone(member)
+    response = client_for(coordinator).post(
+        reverse("members:user_suspend", args=[member.pk]), follow=True
+    )
+    assert "member.test is suspended; 1 session(s) ended." in response.content.decode()
+    member.refresh_from_db()
+    assert not member.is_active
+    assert phone.get(reverse("home"))["Location"].startswith(reverse("account_login"))
+    again = Client()
+    again.post(reverse("account_login"), {"login": member.username, "password": PASSWORD})
+    assert "_auth_user_id" not in again.session
+
+
+def test_a_coordinator_cannot_suspend_themself(client_for: Any, coordinator: User) -> None:
+    client_for(coordinator).post(reverse("members:user_suspend", args=[coordinator.pk]))
+    coordinator.refresh_from_db()
+    assert coordinator.is_active
+
+
+@pytest.mark.parametrize("persona", ["member", "outreach_worker", "other_worker"])
+def test_nobody_else_can_suspend(request: Any, client_for: Any, persona: str, member: User) -> None:
+    user = request.getfixturevalue(persona)
+    response = client_for(user).post(reverse("members:user_suspend", args=[member.pk]))
+    assert response.status_code == 404
+    member.refresh_from_db()
+    assert member.is_active

@@ -1,0 +1,132 @@
+"""Invitations: staff hand a registered person a single-use code, and the person creates their own
+login with it on a public page."""
+
+from __future__ import annotations
+
+import time
+from xml.etree import ElementTree
+
+import qrcode
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from qrcode.image.svg import SvgPathImage
+
+from members import services
+from members.access import get_person_for_user
+from members.crypto import keyed_hash
+from members.forms import InvitationRedeemForm
+from members.roles import role_required
+from members.views.people import STAFF
+
+# Wrong codes allowed from one address before it must wait: enough for a drop-in session where
+# several people share the wifi, far too few to guess a code out of 31^10.
+REDEEM_FAILURES_ALLOWED = 10
+REDEEM_WINDOW_SECONDS = 10 * 60
+
+
+@require_POST
+@role_required(*STAFF)
+def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rendered, not redirected: the code exists only in this one response."""
+    person = get_person_for_user(request, pk, write=True, log=False)
+    if person.user_id is not None or person.erased_at is not None:
+        messages.info(
+            request, _("No invitation: this person already has a login or their record was erased.")
+        )
+        return redirect("members:person_detail", pk=person.pk)
+    invitation, code = services.invitation_create(actor=request.user, person=person)
+    return render(
+        request,
+        "members/invitation_created.html",
+        {
+            "person": person,
+            "invitation": invitation,
+            "code": code,
+            "qr": qr_svg(code, label=_("QR code of the invitation code")),
+            "join_url": request.build_absolute_uri(reverse("members:invitation_redeem")),
+        },
+    )
+
+
+def qr_svg(text: str, *, label: str) -> SafeString:
+    """An inline SVG: no image request, nothing cached, allowed by the CSP."""
+    svg = qrcode.make(text, image_factory=SvgPathImage, border=2).get_image()
+    # Pixels on screen, about 5 cm on paper: big enough for any phone camera.
+    svg.set("width", "192")
+    svg.set("height", "192")
+    svg.set("role", "img")
+    svg.set("aria-label", label)
+    # Only our own alphabet and the escaped label go in: nothing typed by a visitor.
+    return mark_safe(ElementTree.tostring(svg, encoding="unicode"))  # noqa: S308
+
+
+@login_not_required
+@sensitive_post_parameters("code", "password1", "password2")
+def invitation_redeem(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        messages.info(request, _("You are already logged in."))
+        return redirect("home")
+    form = InvitationRedeemForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and _too_many_failures(request):
+        form.add_error(
+            None, _("Too many wrong codes from this connection. Wait 10 minutes and try again.")
+        )
+        status = 429
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.invitation_redeem(
+                code=data["code"], username=data["username"], password=data["password1"]
+            )
+        except services.InvitationRefused:
+            _count_failure(request)
+            # One message for unknown, used and expired codes: codes cannot be probed.
+            form.add_error(
+                "code",
+                _(
+                    "This code does not work. It may be mistyped, already used or expired: "
+                    "ask your outreach worker for a new one."
+                ),
+            )
+        except IntegrityError:
+            # Someone took the same username a moment ago.
+            form.add_error("username", _("This username is taken. Choose another one."))
+        else:
+            login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            messages.success(request, _("Welcome! Your login is ready."))
+            return redirect("home")
+    return render(request, "members/invitation_redeem.html", {"form": form}, status=status)
+
+
+def _failures_key(request: HttpRequest) -> str:
+    # The address is hashed: the cache table is no place to keep who visited.
+    address = get_adapter(request).get_client_ip(request)
+    key = keyed_hash("members.invitation.redeem", key=settings.SECRET_KEY)
+    return f"invitation-redeem:{keyed_hash(address, key=key)}"
+
+
+def _recent_failures(request: HttpRequest) -> list[float]:
+    since = time.time() - REDEEM_WINDOW_SECONDS
+    return [at for at in cache.get(_failures_key(request), []) if at > since]
+
+
+def _too_many_failures(request: HttpRequest) -> bool:
+    return len(_recent_failures(request)) >= REDEEM_FAILURES_ALLOWED
+
+
+def _count_failure(request: HttpRequest) -> None:
+    failures = [*_recent_failures(request), time.time()]
+    cache.set(_failures_key(request), failures, REDEEM_WINDOW_SECONDS)

@@ -1,0 +1,88 @@
+"""Staff posts (who holds which post, paid or volunteer, for how much) and the staffing figures.
+Coordinators only: pay is confidential."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members import staffing
+from members.forms import EmploymentForm
+from members.models import Employment
+from members.roles import Role, has_role, role_required
+from members.services import employment_save
+
+
+def get_employment_for_user(request: HttpRequest, pk: int) -> Employment:
+    """Lives beside its only callers. Only coordinators see posts (pay is confidential); for
+    anyone else a post does not exist."""
+    if not has_role(request.user, Role.COORDINATOR):
+        raise Http404
+    employment = Employment.objects.select_related("user").filter(pk=pk).first()
+    if employment is None:
+        raise Http404
+    return employment
+
+
+@role_required(Role.COORDINATOR)
+def employment_list(request: HttpRequest) -> HttpResponse:
+    # One query: every post with its login.
+    posts = list(
+        Employment.objects.select_related("user").order_by("-started_on", "user__username")
+    )
+    today = timezone.localdate()
+    current = [post for post in posts if post.ended_on is None or post.ended_on >= today]
+    past = [post for post in posts if post.ended_on is not None and post.ended_on < today]
+    return render(request, "members/employment_list.html", {"current": current, "past": past})
+
+
+@role_required(Role.COORDINATOR)
+def employment_create(request: HttpRequest) -> HttpResponse:
+    form = EmploymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        employment_save(employment=form.instance)
+        messages.success(request, _("Post added."))
+        return redirect("members:employment_list")
+    return render(request, "members/employment_form.html", {"form": form, "employment": None})
+
+
+@role_required(Role.COORDINATOR)
+def employment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    employment = get_employment_for_user(request, pk)
+    form = EmploymentForm(request.POST or None, instance=employment)
+    if request.method == "POST" and form.is_valid():
+        employment_save(employment=form.instance)
+        messages.success(request, _("Saved."))
+        return redirect("members:employment_list")
+    return render(request, "members/employment_form.html", {"form": form, "employment": employment})
+
+
+@role_required(Role.COORDINATOR)
+def staffing_figures(request: HttpRequest) -> HttpResponse:
+    this_month = staffing.first_of_month(timezone.localdate())
+    asked = request.GET.get("month", "")
+    month = staffing.parse_month(asked) if asked else this_month
+    if month is None:
+        messages.warning(
+            request,
+            _("“%(month)s” is not a month like 2026-03: showing this month.")
+            % {"month": asked[:20]},
+        )
+        month = this_month
+    # One query: every post held at some time from the oldest turnover month to this month.
+    rows = Employment.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=staffing.window_start(month)),
+        started_on__lte=staffing.last_of_month(month),
+    )
+    min_cell = getattr(settings, "SMALL_CELL_MIN", 5)
+    figures = staffing.staffing_figures(rows, month, min_cell=min_cell)
+    return render(
+        request,
+        "members/staffing.html",
+        {"figures": figures, "month_value": f"{month:%Y-%m}", "min_cell": min_cell},
+    )
