@@ -33,5 +33,6 @@ urlpatterns = [
     *[path(f"accounts/{page}", member_views.account_page_closed) for page in CLOSED_ACCOUNT_PAGES],
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
+    path("outreach/", include("outreach.urls")),
     path("admin/", admin.site.urls),
 ]

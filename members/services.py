@@ -26,6 +26,7 @@ from members.models import (
     PossibleDuplicate,
     User,
 )
+from outreach.models import Attendance
 
 # --- Logins ----------------------------------------------------------------------------------
 
@@ -124,6 +125,10 @@ def person_merge(*, actor: User, keep: Person, remove: Person) -> Person:
             Person.objects.select_for_update().get(pk=keep.pk),
             Person.objects.select_for_update().get(pk=remove.pk),
         )
+        # Attendance is once per activity: where both came, the kept record's row is enough.
+        Attendance.objects.filter(
+            person=remove, activity__in=Attendance.objects.filter(person=keep).values("activity")
+        ).delete()
         # One open consent per purpose: the kept record's own consent wins.
         kept_purposes = keep.consents.filter(withdrawn_at__isnull=True).values("purpose")
         remove.consents.filter(withdrawn_at__isnull=True, purpose__in=kept_purposes).update(
@@ -134,7 +139,7 @@ def person_merge(*, actor: User, keep: Person, remove: Person) -> Person:
             if relation.concrete or not relation.auto_created:
                 continue
             model = relation.related_model
-            if model in _NOT_MOVED or relation.one_to_one:
+            if model in _NOT_MOVED or relation.one_to_one or relation.many_to_many:
                 continue
             model._default_manager.filter(**{relation.field.name: remove}).update(
                 **{relation.field.name: keep}

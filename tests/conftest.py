@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -14,7 +15,7 @@ from django.test import Client
 from config.celery import app as celery_app
 from members.models import Person, User
 from members.uic import uic_hash
-from outreach.models import Assignment, Hotspot
+from outreach.models import Assignment, Contact, Hotspot, Partner
 
 # live_server runs in a thread of this process; Playwright's sync API runs an event loop here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -44,6 +45,18 @@ def with_totp(user: User) -> User:
 
 def make_person(hotspot: Hotspot | None, code: str, **fields: Any) -> Person:
     return Person.objects.create(uic_hash=uic_hash(code), hotspot=hotspot, **fields)
+
+
+def make_contact(person: Person, worker: User, **fields: Any) -> Contact:
+    fields.setdefault("hotspot", person.hotspot)
+    return Contact.objects.create(person=person, worker=worker, idempotency_key=uuid4(), **fields)
+
+
+@pytest.fixture
+def partner(db: None) -> Partner:
+    return Partner.objects.create(
+        name="Test clinic", kind="health", services=["hiv_test", "sti_checkup", "prep"]
+    )
 
 
 @pytest.fixture

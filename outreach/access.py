@@ -1,0 +1,64 @@
+"""The one way to fetch outreach records for a request. Need to know follows the people: a worker
+sees the contacts, referrals and incidents of the people they may see (members.access rules), and
+the safety notes of the hotspots assigned to them. Outsiders get 404 whether or not it exists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+
+from members.access import is_staff
+from members.models import Person
+from members.roles import Role, has_role
+from outreach.models import Assignment, Contact, Hotspot, Referral, ViolenceIncident
+
+
+def hotspots_visible_to(user: Any) -> Any:
+    """Coordinators: every hotspot. Outreach workers: those assigned to them now."""
+    if has_role(user, Role.COORDINATOR):
+        return Hotspot.objects.all()
+    if has_role(user, Role.OUTREACH_WORKER):
+        assigned = Assignment.objects.current().filter(worker=user).values("hotspot")
+        return Hotspot.objects.filter(pk__in=assigned)
+    return Hotspot.objects.none()
+
+
+def contacts_visible_to(user: Any) -> Any:
+    if not is_staff(user):
+        return Contact.objects.none()
+    return Contact.objects.filter(person__in=Person.objects.visible_to(user).values("pk"))
+
+
+def referrals_visible_to(user: Any) -> Any:
+    if not is_staff(user):
+        return Referral.objects.none()
+    return Referral.objects.filter(person__in=Person.objects.visible_to(user).values("pk"))
+
+
+def _one(queryset: Any, pk: int) -> Any:
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_hotspot_for_user(request: HttpRequest, pk: int) -> Hotspot:
+    return _one(hotspots_visible_to(request.user), pk)
+
+
+def get_contact_for_user(request: HttpRequest, pk: int) -> Contact:
+    return _one(contacts_visible_to(request.user).select_related("person", "hotspot", "worker"), pk)
+
+
+def get_referral_for_user(request: HttpRequest, pk: int) -> Referral:
+    return _one(referrals_visible_to(request.user).select_related("person", "partner"), pk)
+
+
+def get_incident_for_user(request: HttpRequest, pk: int) -> ViolenceIncident:
+    if not is_staff(request.user):
+        raise Http404
+    incidents = ViolenceIncident.objects.filter(
+        person__in=Person.objects.visible_to(request.user).values("pk")
+    )
+    return _one(incidents.select_related("contact", "person"), pk)
