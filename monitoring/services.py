@@ -16,10 +16,13 @@ logger = logging.getLogger(__name__)
 
 def heartbeat_record(*, name: str = "heartbeat") -> Heartbeat:
     now = timezone.now()
-    updated = Heartbeat.objects.filter(name=name).update(last_run_at=now, runs=F("runs") + 1)
-    if not updated:
-        Heartbeat.objects.get_or_create(name=name, defaults={"last_run_at": now, "runs": 1})
-    beat = Heartbeat.objects.get(name=name)
+    beat, created = Heartbeat.objects.get_or_create(
+        name=name, defaults={"last_run_at": now, "runs": 1}
+    )
+    if not created:
+        # F() so two workers running the job at once both count.
+        Heartbeat.objects.filter(pk=beat.pk).update(last_run_at=now, runs=F("runs") + 1)
+        beat.refresh_from_db()
     logger.info("heartbeat: worker and beat are running (run %d)", beat.runs)
     return beat
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Callable, Iterator
 from typing import Any
 from uuid import uuid4
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.db import connection
 from django.test import Client
 
 from config.celery import app as celery_app
@@ -126,6 +128,36 @@ def client_for() -> Iterator[Any]:
         return client
 
     yield make
+
+
+# --- Database dumps ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def dump() -> Callable[[], str]:
+    """The whole test database as pg_dump writes it, as a stolen backup would show it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_dump needs PostgreSQL")
+    executable = shutil.which("pg_dump")
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("pg_dump is missing; it comes with the PostgreSQL client.")
+        pytest.skip("pg_dump is not installed")
+
+    def run() -> str:
+        db = connection.settings_dict
+        command = [executable, "--data-only", "--no-password", "--dbname", db["NAME"]]
+        for option, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
+            if db.get(key):
+                command += [option, str(db[key])]
+        env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
+        # A fixed executable and the test database's own settings: no untrusted input.
+        result = subprocess.run(  # noqa: S603
+            command, env=env, capture_output=True, text=True, check=True, timeout=120
+        )
+        return result.stdout
+
+    return run
 
 
 # --- Browser tests -------------------------------------------------------------------------

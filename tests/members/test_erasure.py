@@ -4,9 +4,6 @@ PostgreSQL a full dump of the database proves nothing identifying is left anywhe
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -14,7 +11,6 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -43,33 +39,6 @@ LOGIN_EMAIL = "canary-login-6d2b@example.org"
 NOTES = "canary-note-erase-c0de"
 LANGUAGES = "Canary-Lang-88e1"
 CODE = "CACA0377"
-
-
-@pytest.fixture
-def dump() -> Callable[[], str]:
-    """The whole test database as pg_dump writes it, as a stolen backup would show it."""
-    if connection.vendor != "postgresql":
-        pytest.skip("pg_dump needs PostgreSQL")
-    executable = shutil.which("pg_dump")
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("pg_dump is missing; it comes with the PostgreSQL client.")
-        pytest.skip("pg_dump is not installed")
-
-    def run() -> str:
-        db = connection.settings_dict
-        command = [executable, "--data-only", "--no-password", "--dbname", db["NAME"]]
-        for option, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
-            if db.get(key):
-                command += [option, str(db[key])]
-        env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
-        # A fixed executable and the test database's own settings: no untrusted input.
-        result = subprocess.run(  # noqa: S603
-            command, env=env, capture_output=True, text=True, check=True, timeout=120
-        )
-        return result.stdout
-
-    return run
 
 
 @pytest.fixture
