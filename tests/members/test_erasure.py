@@ -145,3 +145,42 @@ def test_nothing_identifying_is_left_in_a_database_dump(
     assert leaked == []
     # Only the twin record (another person with the same code) still carries the hash.
     assert after.count(uic_hash(CODE)) == 1
+
+
+@pytest.mark.django_db
+def test_erasure_leaves_the_monthly_counts_unchanged(
+    someone: Person, coordinator: User, outreach_worker: User
+) -> None:
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncMonth
+
+    from outreach.models import Contact
+    from tests.conftest import make_contact
+
+    today = timezone.localdate()
+    for days_ago in (0, 3, 40):
+        make_contact(
+            someone,
+            outreach_worker,
+            contacted_on=today - timedelta(days=days_ago),
+            male_condoms=10,
+            female_condoms=2,
+        )
+
+    def monthly() -> list[dict[str, object]]:
+        return list(
+            Contact.objects.annotate(month=TruncMonth("contacted_on"))
+            .values("month")
+            .annotate(
+                contacts=Count("pk"),
+                people=Count("person", distinct=True),
+                male=Sum("male_condoms"),
+                female=Sum("female_condoms"),
+            )
+            .order_by("month")
+        )
+
+    before = monthly()
+    services.person_erase(actor=coordinator, person=someone)
+    assert monthly() == before
+    assert Contact.objects.filter(person=someone).count() == 3  # anonymous now, still counted
