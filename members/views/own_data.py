@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members import services
@@ -25,19 +25,19 @@ from members.models import Consent, Person, User
 # label that speaks to them (the staff form says "where they work"). Left out: the code hash (a
 # keyed hash that cannot be read back, explained on the page) and links to other records.
 PERSON_FIELDS = {
-    "nickname": ("nickname", _lazy("Nickname")),
-    "gender_identity": ("gender_identity", _lazy("Gender identity")),
-    "age_band": ("age_band", _lazy("Age band")),
-    "typology": ("where_you_work", _lazy("Where you work")),
-    "hotspot": ("main_hotspot", _lazy("Main hotspot")),
-    "languages": ("languages", _lazy("Languages")),
-    "status": ("status", _lazy("Status")),
-    "is_member": ("member", _lazy("Member of the organization")),
-    "member_since": ("member_since", _lazy("Member since")),
-    "phone": ("phone", _lazy("Phone")),
-    "email": ("email", _lazy("E-mail")),
-    "notes": ("notes", _lazy("Notes")),
-    "registered_at": ("registered_at", _lazy("Registered on")),
+    "nickname": ("nickname", gettext_lazy("Nickname")),
+    "gender_identity": ("gender_identity", gettext_lazy("Gender identity")),
+    "age_band": ("age_band", gettext_lazy("Age band")),
+    "typology": ("where_you_work", gettext_lazy("Where you work")),
+    "hotspot": ("main_hotspot", gettext_lazy("Main hotspot")),
+    "languages": ("languages", gettext_lazy("Languages")),
+    "status": ("status", gettext_lazy("Status")),
+    "is_member": ("member", gettext_lazy("Member of the organization")),
+    "member_since": ("member_since", gettext_lazy("Member since")),
+    "phone": ("phone", gettext_lazy("Phone")),
+    "email": ("email", gettext_lazy("E-mail")),
+    "notes": ("notes", gettext_lazy("Notes")),
+    "registered_at": ("registered_at", gettext_lazy("Registered on")),
 }
 # The page shows the latest lines of the log; the download holds all of them.
 LOG_SHOWN = 50
