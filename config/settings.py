@@ -156,6 +156,8 @@ UIC_RECIPE = env.list("UIC_RECIPE", default=["mother", "father", "birth_order", 
 OUTSIDE_ACCESS_HOURS = env.int("OUTSIDE_ACCESS_HOURS", default=3)
 # How long an invitation code stays usable.
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
+# Counts under this are hidden in exports and subgroup figures (small-cell suppression).
+SMALL_CELL_MIN = env.int("SMALL_CELL_MIN", default=5)
 
 # --- Templates, forms and languages ----------------------------------------------------------
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from outreach.models import Assignment, Hotspot
+from outreach.models import Assignment, Hotspot, RiskFactor
 
 
 @admin.register(Hotspot)
@@ -18,6 +18,17 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_filter = ["hotspot"]
     autocomplete_fields = ["hotspot"]
     raw_id_fields = ["worker"]
+
+
+@admin.register(RiskFactor)
+class RiskFactorAdmin(admin.ModelAdmin):
+    """The organization chooses its (about eight) factors; more than PRIORITY_FACTORS of them
+    makes a person a priority. Untick "active" instead of deleting one already used."""
+
+    list_display = ["name", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
 
 
 # People's records are not in the admin on purpose: every read of them must go through the

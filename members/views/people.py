@@ -19,6 +19,7 @@ from members.access import get_person_for_user
 from members.forms import CodeForm, ConsentForm, MergeForm, PersonForm, ReasonForm
 from members.models import AccessLog, Person, PossibleDuplicate, User
 from members.roles import Role, has_role, role_required
+from outreach.access import referrals_visible_to
 from outreach.models import Assignment, Hotspot
 
 STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
@@ -171,6 +172,16 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             }
         ),
     }
+    context["referrals"] = (
+        referrals_visible_to(request.user)
+        .filter(person=person)
+        .select_related("partner")
+        .order_by("-made_on", "-pk")[:20]
+    )
+    # Contacts, latest risk assessment and open violence follow-ups (outreach app).
+    from outreach.views.contact_form import person_outreach
+
+    context["outreach"] = person_outreach(request, person)
     if has_role(request.user, Role.COORDINATOR):
         context["log"] = person.access_log.select_related("actor").order_by("-at")[:20]
     return render(request, "members/person_detail.html", context)

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+from uuid import NAMESPACE_URL, uuid5
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from members import services
 from members.models import Employment, Person, User
 from members.uic import uic_hash
-from outreach.models import Assignment, Hotspot, Typology
+from outreach import services as outreach_services
+from outreach.models import (
+    Assignment,
+    GroupActivity,
+    Hotspot,
+    Partner,
+    Referral,
+    RiskAssessment,
+    RiskFactor,
+    SizeEstimate,
+    Typology,
+    ZeroReport,
+)
 
 # Shared by every demo login and printed in the README: demo mode only, never real people.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
@@ -73,6 +87,114 @@ POSTS = [
     ("worker.hill", Employment.Role.OUTREACH_WORKER, True, "950.00", 30, date(2024, 9, 2), None),
     ("worker.online", Employment.Role.OUTREACH_WORKER, True, "800.00", 24, date(2025, 2, 3), None),
     ("staff.liaison", Employment.Role.OTHER, False, "1250.00", 20, date(2024, 6, 3), None),
+]
+
+HOTSPOT_DETAILS = {
+    "Riverside market": (
+        "Tuesday to Saturday, 20:00 to 02:00",
+        "Work in pairs after midnight. When patrols pass, leave and meet again the next day.",
+    ),
+    "Blue Door lounge": (
+        "Thursday to Sunday, 22:00 to 04:00",
+        "The manager welcomes outreach: ask at the bar first. No leaflets on the tables.",
+    ),
+    "Hillside flats": (
+        "Every day, by appointment",
+        "Phone first and visit only when invited; never knock unannounced.",
+    ),
+    "Chat groups": ("Evenings, online", "Use the organization's phone only."),
+}
+# hotspot, number, estimated on, source: Riverside has two, to show the history.
+ESTIMATES = [
+    ("Riverside market", 45, date(2025, 3, 10), "Mapping by peers"),
+    ("Riverside market", 52, date(2025, 9, 15), "Mapping by peers"),
+    ("Blue Door lounge", 18, date(2025, 9, 15), "Count with the venue manager"),
+    ("Hillside flats", 30, date(2025, 6, 2), "Peer referral chain"),
+    ("Chat groups", 60, date(2025, 8, 20), "Active members of the groups"),
+]
+PARTNERS = [  # name, kind, services, opening hours, area
+    (
+        "Harbour health clinic",
+        "health",
+        ["hiv_test", "sti_checkup", "prep", "pep", "art"],
+        "Monday to Friday, 9:00 to 17:00",
+        "North district",
+    ),
+    (
+        "Lantern legal aid",
+        "legal",
+        ["legal_aid", "violence_support"],
+        "Tue and Thu, 10-16",
+        "Old town",
+    ),
+    (
+        "Open Door community centre",
+        "community",
+        ["mental_health", "social_protection"],
+        "Every day, 12:00 to 20:00",
+        "East district",
+    ),
+]
+# nickname, worker, days ago, kind, male, female, lubricant, kits, stated need, clients a week,
+# topics, violence reported. Moonbeam, Willow and Cloud end up due on My week.
+CONTACTS = [
+    ("Sunflower", "worker.river", 3, "one_to_one", 30, 0, 10, 1, 30, 8, ["prep", "testing"], False),
+    ("Sunflower", "worker.river", 35, "one_to_one", 20, 0, 5, 0, 30, None, ["condom_use"], False),
+    ("Moonbeam", "worker.river", 10, "phone", 0, 0, 0, 0, None, None, ["rights"], False),
+    ("Pebble", "worker.river", 2, "one_to_one", 40, 4, 10, 0, None, 10, ["violence"], True),
+    ("Starfish", "worker.hill", 6, "one_to_one", 10, 5, 5, 1, 20, None, ["mental_health"], False),
+    ("Willow", "worker.hill", 50, "one_to_one", 12, 0, 4, 0, 12, 3, ["community"], False),
+    ("Cloud", "worker.online", 4, "online", 0, 0, 0, 1, None, None, ["testing", "prep"], False),
+]
+# nickname, partner, service, worker, made (days ago), attended (days after made) or None, then
+# an outcome text, "lost" (three tracing attempts), or tracing attempts (days after, how, result).
+REFERRALS: list[tuple[Any, ...]] = [
+    ("Sunflower", "Harbour health clinic", "prep", "worker.river", 20, 5, "Next visit booked"),
+    (
+        "Moonbeam",
+        "Harbour health clinic",
+        "sti_checkup",
+        "worker.river",
+        12,
+        None,
+        [(8, "phone", "not_reached"), (10, "in_person", "reached")],
+    ),
+    ("Pebble", "Lantern legal aid", "legal_aid", "worker.river", 3, None, None),
+    ("Starfish", "Open Door community centre", "mental_health", "worker.hill", 30, 10, None),
+    ("Willow", "Harbour health clinic", "hiv_test", "worker.hill", 45, None, "lost"),
+    ("Cloud", "Harbour health clinic", "hiv_test", "worker.online", 9, None, None),
+]
+# title, kind, days from today, hotspot (None: whole community), facilitator, others, attendees
+ACTIVITIES = [
+    (
+        "Monthly community meeting",
+        "meeting",
+        -20,
+        None,
+        "coordinator",
+        4,
+        ["Sunflower", "Starfish", "Cloud"],
+    ),
+    (
+        "Tuesday support group",
+        "support_group",
+        -12,
+        "Riverside market",
+        "worker.river",
+        2,
+        ["Sunflower", "Moonbeam", "Pebble"],
+    ),
+    (
+        "Know your rights training",
+        "training",
+        -5,
+        "Hillside flats",
+        "worker.hill",
+        1,
+        ["Starfish", "Willow"],
+    ),
+    ("Online peer circle", "support_group", -3, "Chat groups", "worker.online", 0, ["Cloud"]),
+    ("Priorities discussion", "meeting", 7, None, "coordinator", 0, []),
 ]
 
 
@@ -138,4 +260,160 @@ class Command(BaseCommand):
                     },
                 )
                 created += new
+            created += self.outreach(users, hotspots)
         self.stdout.write(f"Demo data ready ({created} new rows).")
+
+    def outreach(self, users: dict[str, User], hotspots: dict[str, Hotspot]) -> int:
+        """Hotspot details, partners, contacts, risk, referrals and group activities."""
+        created = 0
+        today = timezone.localdate()
+        for name, (hours, notes) in HOTSPOT_DETAILS.items():
+            hotspot = hotspots[name]
+            if not hotspot.days_and_hours:
+                hotspot.days_and_hours, hotspot.safety_notes = hours, notes
+                hotspot.save(update_fields=["days_and_hours", "safety_notes"])
+        for name, number, day, source in ESTIMATES:
+            _, new = SizeEstimate.objects.get_or_create(
+                hotspot=hotspots[name],
+                estimated_on=day,
+                defaults={"number": number, "source": source},
+            )
+            created += new
+        partners = {}
+        for name, kind, offered, hours, area in PARTNERS:
+            partners[name], new = Partner.objects.get_or_create(
+                name=name,
+                defaults={"kind": kind, "services": offered, "opening_hours": hours, "area": area},
+            )
+            created += new
+        # The first Willow is the real one: the later record is the duplicate under review.
+        people = {
+            p.nickname: p
+            for p in Person.objects.filter(
+                merged_into__isnull=True, erased_at__isnull=True
+            ).order_by("-pk")
+        }
+        for n, (
+            nick,
+            worker,
+            ago,
+            kind,
+            male,
+            female,
+            lube,
+            kits,
+            need,
+            acts,
+            topics,
+            violence,
+        ) in enumerate(CONTACTS):
+            contact, new = outreach_services.contact_log(
+                worker=users[worker],
+                person=people[nick],
+                idempotency_key=uuid5(NAMESPACE_URL, f"demo-contact-{n}"),  # found again next time
+                contacted_on=today - timedelta(days=ago),
+                kind=kind,
+                male_condoms=male,
+                female_condoms=female,
+                lubricant=lube,
+                self_test_kits=kits,
+                stated_monthly_need=need,
+                weekly_acts=acts,
+                topics=topics,
+                needs_raised="",
+                violence_reported=violence,
+            )
+            created += new
+            if violence and new:
+                outreach_services.incident_open(
+                    worker=users[worker],
+                    contact=contact,
+                    kind="police",
+                    notes="Fictional: asked about legal aid after a police check.",
+                    follow_up_on=today + timedelta(days=outreach_services.VIOLENCE_FOLLOW_UP_DAYS),
+                )
+        factors = list(RiskFactor.objects.filter(is_active=True).order_by("position", "name"))
+        for nick, worker, count in [
+            ("Pebble", "worker.river", 4),
+            ("Sunflower", "worker.river", 1),
+        ]:
+            if not RiskAssessment.objects.filter(person=people[nick]).exists():
+                outreach_services.risk_assess(
+                    actor=users[worker],
+                    person=people[nick],
+                    factors=factors[:count],
+                    reassess_on=outreach_services.months_later(
+                        today, outreach_services.REASSESS_MONTHS
+                    ),
+                )
+                created += 1
+        for nick, partner_name, service, worker, ago, attended_after, then in REFERRALS:
+            person, partner, actor = people[nick], partners[partner_name], users[worker]
+            if Referral.objects.filter(person=person, partner=partner, service=service).exists():
+                continue
+            made_on = today - timedelta(days=ago)
+            referral = outreach_services.referral_make(
+                actor=actor, person=person, partner=partner, service=service, made_on=made_on
+            )
+            created += 1
+            if attended_after is not None:
+                outreach_services.referral_mark_attended(
+                    actor=actor,
+                    referral=referral,
+                    attended_on=made_on + timedelta(days=attended_after),
+                )
+            if isinstance(then, str) and then != "lost":
+                outreach_services.referral_record_outcome(
+                    actor=actor,
+                    referral=referral,
+                    outcome=then,
+                    outcome_on=made_on + timedelta(days=attended_after + 1),
+                )
+            attempts = (
+                [
+                    (7 + n * 3, how, "not_reached")
+                    for n, how in enumerate(("phone", "message", "in_person"))
+                ]
+                if then == "lost"
+                else then
+                if isinstance(then, list)
+                else []
+            )
+            for days, how, result in attempts:
+                outreach_services.tracing_attempt_add(
+                    actor=actor,
+                    referral=referral,
+                    method=how,
+                    outcome=result,
+                    attempted_on=made_on + timedelta(days=days),
+                )
+            if then == "lost":
+                outreach_services.referral_mark_not_completed(actor=actor, referral=referral)
+        for title, kind, days, hotspot, facilitator, others, attendees in ACTIVITIES:
+            activity, new = GroupActivity.objects.get_or_create(
+                title=title,
+                defaults={
+                    "kind": kind,
+                    "held_on": today + timedelta(days=days),
+                    "hotspot": hotspots[hotspot] if hotspot else None,
+                    "facilitator": users[facilitator],
+                    "other_attendees": others,
+                },
+            )
+            created += new
+            for nick in attendees:
+                created += outreach_services.attendance_add(
+                    actor=users[facilitator], activity=activity, person=people[nick]
+                )
+        # worker.online covered Hillside flats before Chat groups: an ended assignment.
+        _, new = Assignment.objects.get_or_create(
+            worker=users["worker.online"],
+            hotspot=hotspots["Hillside flats"],
+            starts_on=date(2025, 2, 3),
+            defaults={"ends_on": date(2025, 6, 30)},
+        )
+        created += new
+        _, new = ZeroReport.objects.get_or_create(
+            worker=users["worker.online"], day=today - timedelta(days=1)
+        )
+        return created + new

@@ -1,0 +1,172 @@
+"""Reads for an outreach worker's week: who is due a one-to-one contact, which referrals need a
+follow-up, who has not been seen, and what was done today. Every function takes the worker and
+`today` (so the date boundaries can be tested) and costs a fixed number of queries however large
+the caseload: the last contact and the latest risk assessment are subqueries, never a query per
+person.
+
+Boundaries (one rule for all three day counts): a limit of N days is reached ON day N. Someone
+whose last one-to-one contact was exactly 30 days ago is due today (0 days overdue): "at least
+monthly" means the next contact falls on day 30 at the latest, and the plan should show them on
+that day, not the day after. The same for priority people at 7 days, and for "not seen" at 30."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import BooleanField, Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from members.models import Person
+from outreach.access import contacts_visible_to, hotspots_visible_to, referrals_visible_to
+from outreach.models import Assignment, Contact, Referral, RiskAssessment, ZeroReport
+from outreach.rules import NOT_SEEN_DAYS, ONE_TO_ONE_DAYS, PRIORITY_DAYS
+
+# Referrals show on the plan this many days before they are due, so there is time to act.
+REFERRAL_LOOKAHEAD_DAYS = 2
+
+
+def worker_hotspots(worker: Any, today: date) -> Any:
+    """The hotspots the worker serves now, through the access helper. A login that is also a
+    coordinator sees every hotspot, but its week covers only the hotspots it is assigned to.
+    Assignments are taken as they are now, like the access helpers do; `today` only moves the
+    rule's dates."""
+    assigned = Assignment.objects.current().filter(worker=worker).values("hotspot")
+    return hotspots_visible_to(worker).filter(pk__in=assigned)
+
+
+def caseload(worker: Any, today: date) -> Any:
+    """The people of the worker's hotspots, not erased. Someone opened from outside the
+    hotspots for a few hours is visible to the worker but is not part of their caseload."""
+    return (
+        Person.objects.visible_to(worker)
+        .filter(hotspot__in=worker_hotspots(worker, today))
+        .filter(erased_at__isnull=True)
+    )
+
+
+# What the lists show of a person: the encrypted fields (phone, notes) are neither loaded nor
+# decrypted for a whole caseload.
+SHOWN_PERSON_FIELDS = ("nickname", "hotspot__name")
+
+
+def _last_contact(today: date, **filters: Any) -> Subquery:
+    """The date of the person's latest contact up to `today` (the index on person and
+    -contacted_on answers it)."""
+    contacts = Contact.objects.filter(person=OuterRef("pk"), contacted_on__lte=today, **filters)
+    return Subquery(contacts.order_by("-contacted_on").values("contacted_on")[:1])
+
+
+def _is_priority(today: date) -> Coalesce:
+    """Whether the person's latest risk assessment up to `today` made them a priority."""
+    latest = RiskAssessment.objects.filter(person=OuterRef("pk"), assessed_on__lte=today)
+    return Coalesce(
+        Subquery(latest.order_by("-assessed_on", "-pk").values("is_priority")[:1]),
+        Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def _active_caseload(worker: Any, today: date) -> Any:
+    return (
+        caseload(worker, today)
+        .filter(status=Person.Status.ACTIVE)
+        .select_related("hotspot")
+        .only(*SHOWN_PERSON_FIELDS)
+    )
+
+
+@dataclass(frozen=True)
+class DuePerson:
+    person: Person
+    is_priority: bool
+    last_one_to_one: date | None
+    # Days since the last one-to-one contact, and beyond the limit; None when never contacted.
+    days_since: int | None
+    days_overdue: int | None
+
+
+def people_due(worker: Any, today: date) -> list[DuePerson]:
+    """Active people of the worker's hotspots due a one-to-one contact (other kinds of contact
+    do not count for the frequency rule): never contacted first, then the most overdue. One
+    query; the order is worked out here because date arithmetic differs between databases."""
+    monthly_cutoff = today - timedelta(days=ONE_TO_ONE_DAYS)
+    priority_cutoff = today - timedelta(days=PRIORITY_DAYS)
+    people = (
+        _active_caseload(worker, today)
+        .annotate(
+            last_one_to_one=_last_contact(today, kind=Contact.Kind.ONE_TO_ONE),
+            is_priority=_is_priority(today),
+        )
+        .filter(
+            Q(last_one_to_one__isnull=True)
+            | Q(last_one_to_one__lte=monthly_cutoff)
+            | Q(is_priority=True, last_one_to_one__lte=priority_cutoff)
+        )
+    )
+    rows = []
+    for person in people:
+        last = person.last_one_to_one
+        limit = PRIORITY_DAYS if person.is_priority else ONE_TO_ONE_DAYS
+        since = None if last is None else (today - last).days
+        overdue = None if since is None else since - limit
+        rows.append(DuePerson(person, bool(person.is_priority), last, since, overdue))
+    rows.sort(
+        key=lambda row: (
+            row.days_overdue is not None,
+            -(row.days_overdue or 0),
+            not row.is_priority,
+            row.person.label.casefold(),
+            row.person.pk,
+        )
+    )
+    return rows
+
+
+def people_not_seen(worker: Any, today: date) -> Any:
+    """Active people of the worker's hotspots with no contact of any kind for NOT_SEEN_DAYS
+    days or more, or never: never seen first, then the longest unseen."""
+    cutoff = today - timedelta(days=NOT_SEEN_DAYS)
+    return (
+        _active_caseload(worker, today)
+        .annotate(last_seen=_last_contact(today))
+        .filter(Q(last_seen__isnull=True) | Q(last_seen__lte=cutoff))
+        .order_by(F("last_seen").asc(nulls_first=True), "nickname", "pk")
+    )
+
+
+def referrals_to_follow_up(worker: Any, today: date) -> Any:
+    """Referrals of the worker's caseload still at "made" and due within the next
+    REFERRAL_LOOKAHEAD_DAYS days (or overdue), soonest first, with their tracing attempts."""
+    return (
+        referrals_visible_to(worker)
+        .filter(person__in=caseload(worker, today).values("pk"))
+        .filter(
+            status=Referral.Status.MADE,
+            due_on__lte=today + timedelta(days=REFERRAL_LOOKAHEAD_DAYS),
+        )
+        .select_related("person", "partner")
+        .only("due_on", "service", "person__nickname", "partner__name")
+        .annotate(attempts=Count("tracing_attempts"))
+        .order_by("due_on", "pk")
+    )
+
+
+# The goods shown for today's contacts; needs raised (encrypted) stay unread.
+GOODS = ("male_condoms", "female_condoms", "lubricant", "self_test_kits")
+
+
+def contacts_on(worker: Any, day: date) -> Any:
+    """The contacts this worker logged on `day`, in the order they were logged."""
+    return (
+        contacts_visible_to(worker)
+        .filter(worker=worker, contacted_on=day)
+        .select_related("person")
+        .only(*GOODS, "kind", "person__nickname")
+        .order_by("created_at", "pk")
+    )
+
+
+def has_zero_report(worker: Any, day: date) -> bool:
+    return ZeroReport.objects.filter(worker=worker, day=day).exists()

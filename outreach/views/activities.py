@@ -1,0 +1,264 @@
+"""Group activities (community meetings, trainings, support groups) and who came to them.
+
+Need to know: an outreach worker sees the activities of the hotspots assigned to them, those they
+facilitate, and those open to the whole community (no hotspot); a coordinator sees all. Anyone
+else gets 404 for an activity, as for a missing one. Changing an activity is for its
+facilitator, the workers of its hotspot and coordinators (403 for others who may see it). The
+attendee list names only people the user may see, and counts the rest."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members.access import get_person_for_user
+from members.forms import CodeForm
+from members.models import Person, User
+from members.roles import Role, has_role, role_required
+from outreach import services
+from outreach.access import hotspots_visible_to
+from outreach.forms import AttendeeSearchForm, GroupActivityForm
+from outreach.models import Attendance, GroupActivity, Hotspot
+
+STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
+PAGE_SIZE = 20
+# People offered for a tap on the attendance page: enough for a small group, short on a phone.
+PICK_LIMIT = 10
+# What the attendance page shows of a person; the encrypted fields are not even decrypted.
+LISTED = ("nickname", "age_band", "hotspot__name")
+
+
+# --- Access ----------------------------------------------------------------------------------
+
+
+def activities_visible_to(user: User) -> QuerySet[GroupActivity]:
+    if has_role(user, Role.COORDINATOR):
+        return GroupActivity.objects.all()
+    if has_role(user, Role.OUTREACH_WORKER):
+        return GroupActivity.objects.filter(
+            Q(hotspot__in=hotspots_visible_to(user).values("pk"))
+            | Q(facilitator=user)
+            | Q(hotspot__isnull=True)
+        )
+    return GroupActivity.objects.none()
+
+
+def may_change_activity(user: User, activity: GroupActivity) -> bool:
+    """Runs a query for a worker who does not facilitate the activity."""
+    if has_role(user, Role.COORDINATOR) or activity.facilitator_id == user.pk:
+        return True
+    return (
+        activity.hotspot_id is not None
+        and hotspots_visible_to(user).filter(pk=activity.hotspot_id).exists()
+    )
+
+
+def get_activity_for_user(request: HttpRequest, pk: int, write: bool = False) -> GroupActivity:
+    activity = (
+        activities_visible_to(request.user)
+        .select_related("hotspot", "facilitator")
+        .filter(pk=pk)
+        .first()
+    )
+    if activity is None:
+        raise Http404
+    if write and not may_change_activity(request.user, activity):
+        raise PermissionDenied
+    return activity
+
+
+# --- Activities ------------------------------------------------------------------------------
+
+
+@role_required(*STAFF)
+def activity_list(request: HttpRequest) -> HttpResponse:
+    """Workers see the activities they may know of (see the module's docstring); coordinators
+    see all. The number attending counts everyone, named or not."""
+    today = timezone.localdate()
+    activities = (
+        activities_visible_to(request.user)
+        .select_related("hotspot")
+        .annotate(
+            attending=ExpressionWrapper(
+                Count("attendance") + F("other_attendees"), output_field=IntegerField()
+            )
+        )
+    )
+    upcoming = activities.filter(held_on__gte=today).order_by("held_on", "pk")
+    past = activities.filter(held_on__lt=today).order_by("-held_on", "-pk")
+    return render(
+        request,
+        "outreach/groupactivity_list.html",
+        {
+            "upcoming": Paginator(upcoming, PAGE_SIZE).get_page(request.GET.get("upcoming")),
+            "past": Paginator(past, PAGE_SIZE).get_page(request.GET.get("page")),
+        },
+    )
+
+
+def _activity_form(request: HttpRequest, activity: GroupActivity) -> GroupActivityForm:
+    coordinator = has_role(request.user, Role.COORDINATOR)
+    hotspots = hotspots_visible_to(request.user)
+    if activity.hotspot_id is not None and not coordinator:
+        # A facilitator may keep a hotspot they are no longer assigned to.
+        hotspots = Hotspot.objects.filter(
+            Q(pk__in=hotspots.values("pk")) | Q(pk=activity.hotspot_id)
+        )
+    # A worker's new activity belongs to one of their hotspots, or it would be out of their sight
+    # once someone else facilitates it; only a coordinator opens one to the whole community.
+    required = not coordinator and not (activity.pk and activity.hotspot_id is None)
+    return GroupActivityForm(
+        request.POST or None,
+        instance=activity,
+        hotspots=hotspots,
+        hotspot_required=required,
+        user=request.user,
+    )
+
+
+@role_required(*STAFF)
+def activity_create(request: HttpRequest) -> HttpResponse:
+    form = _activity_form(request, GroupActivity())
+    if request.method == "POST" and form.is_valid():
+        activity = services.activity_save(activity=form.instance)
+        messages.success(request, _("Activity saved. Now add the people who came."))
+        return redirect("outreach:activity_detail", pk=activity.pk)
+    return render(request, "outreach/groupactivity_form.html", {"form": form, "activity": None})
+
+
+@role_required(*STAFF)
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request, pk, write=True)
+    form = _activity_form(request, activity)
+    if request.method == "POST" and form.is_valid():
+        services.activity_save(activity=form.instance)
+        messages.success(request, _("Saved."))
+        return redirect("outreach:activity_detail", pk=activity.pk)
+    return render(request, "outreach/groupactivity_form.html", {"form": form, "activity": activity})
+
+
+# --- Attendance ------------------------------------------------------------------------------
+
+
+@role_required(*STAFF)
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request, pk)
+    return _render_detail(request, activity, code_form=CodeForm(auto_id="code_%s"))
+
+
+def _render_detail(
+    request: HttpRequest,
+    activity: GroupActivity,
+    *,
+    code_form: CodeForm,
+    same_code: list[Person] | None = None,
+) -> HttpResponse:
+    visible = Person.objects.visible_to(request.user)
+    came = Attendance.objects.filter(activity=activity).values("person")
+    # The attendees this user may see; the others are only counted.
+    named = list(
+        visible.filter(pk__in=came)
+        .select_related("hotspot")
+        .only(*LISTED)
+        .order_by("nickname", "pk")
+    )
+    registered = Attendance.objects.filter(activity=activity).count()
+
+    search = AttendeeSearchForm(request.GET or None)
+    typed = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    pickable = (
+        visible.filter(erased_at__isnull=True)
+        .exclude(pk__in=came)
+        .select_related("hotspot")
+        .only(*LISTED)
+        .order_by("nickname", "pk")
+    )
+    if typed:
+        pickable = pickable.filter(nickname__icontains=typed)
+    elif activity.hotspot_id is not None:
+        pickable = pickable.filter(hotspot_id=activity.hotspot_id)
+    else:
+        pickable = pickable.none()
+    # One more than shown tells whether to ask for more letters.
+    picks = list(pickable[: PICK_LIMIT + 1])
+    return render(
+        request,
+        "outreach/groupactivity_detail.html",
+        {
+            "activity": activity,
+            "may_change": may_change_activity(request.user, activity),
+            "named": named,
+            "registered": registered,
+            "unnamed": registered - len(named),
+            "attending": registered + activity.other_attendees,
+            "search_form": search,
+            "typed": typed,
+            "picks": picks[:PICK_LIMIT],
+            "more_picks": len(picks) > PICK_LIMIT,
+            "code_form": code_form,
+            "same_code": same_code,
+        },
+    )
+
+
+def _person_from_post(request: HttpRequest) -> Person:
+    """The person tapped on the list: 404 unless this user may see them."""
+    person_pk = request.POST.get("person", "")
+    if not person_pk.isdigit():
+        raise Http404
+    # The service logs the change itself, and only when there is one.
+    return get_person_for_user(request, int(person_pk), write=True, log=False)
+
+
+@require_POST
+@role_required(*STAFF)
+def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """A tap on someone from the short list, or the parts of their code."""
+    activity = get_activity_for_user(request, pk)
+    if "person" in request.POST:
+        return _add(request, activity, _person_from_post(request))
+    code_form = CodeForm(request.POST, auto_id="code_%s")
+    same_code = None
+    if code_form.is_valid():
+        same_code = list(
+            Person.objects.visible_to(request.user)
+            .filter(uic_hash=code_form.cleaned_data["uic_hash"], erased_at__isnull=True)
+            .select_related("hotspot")
+            .order_by("pk")[:PICK_LIMIT]
+        )
+        if len(same_code) == 1:
+            return _add(request, activity, same_code[0])
+        if not same_code:
+            code_form.add_error(
+                None,
+                _(
+                    "No one you may see has this code. If they are new, register them first "
+                    "(Menu, Find or register a person)."
+                ),
+            )
+    return _render_detail(request, activity, code_form=code_form, same_code=same_code)
+
+
+def _add(request: HttpRequest, activity: GroupActivity, person: Person) -> HttpResponse:
+    if services.attendance_add(actor=request.user, activity=activity, person=person):
+        messages.success(request, _("%(name)s is on the list.") % {"name": person.label})
+    else:
+        messages.info(request, _("%(name)s was already on the list.") % {"name": person.label})
+    return redirect("outreach:activity_detail", pk=activity.pk)
+
+
+@require_POST
+@role_required(*STAFF)
+def attendance_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_activity_for_user(request, pk)
+    person = _person_from_post(request)
+    if services.attendance_remove(actor=request.user, activity=activity, person=person):
+        messages.success(request, _("%(name)s is off the list.") % {"name": person.label})
+    return redirect("outreach:activity_detail", pk=activity.pk)

@@ -1,0 +1,128 @@
+"""The partners directory: organizations people are referred to, what they offer and how many
+referrals they received and completed. Coordinators keep it up to date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.roles import Role, has_role, role_required
+from outreach import services
+from outreach.forms import PartnerForm
+from outreach.models import Partner, Service
+
+STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
+# The directory counts the referrals of the last year.
+COUNTED_DAYS = 365
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    """A partner as the directory shows it; a count is None when it is too small to show."""
+
+    partner: Partner
+    services: list[str]
+    made: int | None
+    completed: int | None
+
+
+def get_partner_for_user(request: HttpRequest, pk: int) -> Partner:
+    """Lives beside its only callers. Partners hold no personal data; only coordinators change
+    them, and role_required has already turned everyone else away."""
+    partner = Partner.objects.filter(pk=pk).first()
+    if partner is None:
+        raise Http404
+    return partner
+
+
+def shown_counts(made: int, completed: int, min_cell: int) -> tuple[int | None, int | None]:
+    """Small-cell suppression for those who are not coordinators: a count under `min_cell` is
+    hidden (None), and so is `completed` when the referrals not completed (made - completed)
+    would be a small cell worked out from the two."""
+    if made < min_cell:
+        return None, None
+    if completed < min_cell or made - completed < min_cell:
+        return made, None
+    return made, completed
+
+
+def _counted_since(today: date) -> date:
+    return today - timedelta(days=COUNTED_DAYS)
+
+
+@role_required(*STAFF)
+def partner_list(request: HttpRequest) -> HttpResponse:
+    coordinator = has_role(request.user, Role.COORDINATOR)
+    since = _counted_since(timezone.localdate())
+    recent = Q(referrals__made_on__gte=since)
+    # One query whatever the numbers: every partner with its two counts.
+    partners = Partner.objects.annotate(
+        made=Count("referrals", filter=recent),
+        completed=Count("referrals", filter=recent & Q(referrals__attended_on__isnull=False)),
+    ).order_by("-is_active", "name")
+    if not coordinator:
+        partners = partners.filter(is_active=True)
+    service = request.GET.get("service", "")
+    if service not in Service.values:
+        service = ""
+    min_cell = getattr(settings, "SMALL_CELL_MIN", 5)
+    labels = dict(Service.choices)
+    rows = []
+    # Services are a short JSON list, filtered here: the same on SQLite and PostgreSQL.
+    for partner in partners:
+        if service and service not in partner.services:
+            continue
+        made, completed = (
+            (partner.made, partner.completed)
+            if coordinator
+            else shown_counts(partner.made, partner.completed, min_cell)
+        )
+        rows.append(
+            PartnerRow(
+                partner=partner,
+                services=[str(labels[code]) for code in partner.services if code in labels],
+                made=made,
+                completed=completed,
+            )
+        )
+    return render(
+        request,
+        "outreach/partner_list.html",
+        {
+            "rows": rows,
+            "services": Service.choices,
+            "service": service,
+            "since": since,
+            "min_cell": min_cell,
+            "can_edit": coordinator,
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def partner_create(request: HttpRequest) -> HttpResponse:
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.partner_save(partner=form.instance)
+        messages.success(request, _("Partner added."))
+        return redirect("outreach:partner_list")
+    return render(request, "outreach/partner_form.html", {"form": form, "partner": None})
+
+
+@role_required(Role.COORDINATOR)
+def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = get_partner_for_user(request, pk)
+    form = PartnerForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        services.partner_save(partner=form.instance)
+        messages.success(request, _("Saved."))
+        return redirect("outreach:partner_list")
+    return render(request, "outreach/partner_form.html", {"form": form, "partner": partner})

@@ -1,0 +1,230 @@
+"""For coordinators: every contact, filtered by period, hotspot, worker and kind, and two CSV
+exports of the same selection: counts by hotspot and month with small counts hidden, and one line
+per contact, which writes an "export" line to the access log of every person in it."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from members.models import User
+from members.roles import Role, role_required
+from monitoring.suppression import small_cell_minimum, suppress
+from outreach import services
+from outreach.access import contacts_visible_to, hotspots_visible_to
+from outreach.forms import ContactFilterForm
+from outreach.indicators_contacts import COMMODITIES, Period, by_hotspot_and_month, in_period
+from outreach.models import Contact
+
+PAGE_SIZE = 50
+# Rows fetched at a time while a large export streams: memory stays flat.
+EXPORT_CHUNK = 2000
+FORMATS = ("aggregate", "rows")
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _filter_form(request: HttpRequest) -> ContactFilterForm:
+    # Anyone ever assigned to a hotspot, so a worker who has left can still be chosen. Names
+    # only: the hotspots' encrypted safety notes are not decrypted to fill a menu.
+    workers = (
+        User.objects.filter(Q(is_outreach_worker=True) | Q(assignments__isnull=False))
+        .distinct()
+        .only("username")
+        .order_by("username")
+    )
+    hotspots = hotspots_visible_to(request.user).only("name").order_by("name")
+    return ContactFilterForm(request.GET or None, hotspots=hotspots, workers=workers)
+
+
+def _selected(request: HttpRequest, form: ContactFilterForm) -> QuerySet[Contact]:
+    """The contacts this coordinator may see that match valid filters (form.is_valid() first)."""
+    contacts = in_period(contacts_visible_to(request.user), form.period())
+    filters = {
+        "hotspot": form.cleaned_data.get("hotspot"),
+        "worker": form.cleaned_data.get("worker"),
+        "kind": form.cleaned_data.get("kind"),
+    }
+    return contacts.filter(**{name: value for name, value in filters.items() if value})
+
+
+def _render_list(
+    request: HttpRequest, form: ContactFilterForm, contacts: QuerySet[Contact], status: int = 200
+) -> HttpResponse:
+    # Only what the list shows is loaded: nothing encrypted is decrypted on this page.
+    contacts = (
+        contacts.select_related("person", "hotspot", "worker")
+        .only(
+            "contacted_on",
+            "kind",
+            *COMMODITIES,
+            "person__nickname",
+            "hotspot__name",
+            "worker__username",
+        )
+        .order_by("-contacted_on", "-pk")
+    )
+    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "outreach/contact_list.html",
+        {
+            "form": form,
+            "page": page,
+            "can_export": not form.errors,
+            "small_cell_min": small_cell_minimum(),
+        },
+        status=status,
+    )
+
+
+@role_required(Role.COORDINATOR)
+def contact_list(request: HttpRequest) -> HttpResponse:
+    # Queries, however many contacts: the count, one page of contacts with their people,
+    # hotspots and workers, and the hotspots and workers of the filter (plus one each to check
+    # a chosen hotspot or worker).
+    form = _filter_form(request)
+    if form.is_bound and not form.is_valid():
+        return _render_list(request, form, Contact.objects.none())
+    contacts = _selected(request, form) if form.is_bound else contacts_visible_to(request.user)
+    return _render_list(request, form, contacts)
+
+
+@require_GET
+@role_required(Role.COORDINATOR)
+def contact_export(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    export_format = request.GET.get("format", "")
+    if not form.is_valid() or export_format not in FORMATS:
+        # The export links carry the list's filters: a broken link shows the list and why.
+        return _render_list(request, form, Contact.objects.none(), status=400)
+    contacts, period = _selected(request, form), form.period()
+    slug = period.slug if period else "all"
+    if export_format == "aggregate":
+        return _csv_response(_aggregate_lines(request, contacts, period), f"export-{slug}.csv")
+    services.contact_export_log(
+        actor=request.user, contacts=contacts, detail=f"contact rows, {slug}"
+    )
+    return _csv_response(_contact_lines(contacts), f"export-{slug}-rows.csv")
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+class _Echo:
+    """csv.writer writes to this and gets each line back, to stream it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
+def _csv_response(lines: Iterable[Sequence[Any]], filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def stream() -> Iterator[str]:
+        yield "\ufeff"  # so a spreadsheet reads accented headers as UTF-8
+        for line in lines:
+            yield writer.writerow([_safe(value) for value in line])
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    # A neutral name: a downloads folder tells nothing about what the file holds.
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _goods_headers() -> list[str]:
+    return [_("Male condoms"), _("Female condoms"), _("Lubricant"), _("HIV self-test kits")]
+
+
+def _aggregate_lines(
+    request: HttpRequest, contacts: QuerySet[Contact], period: Period | None
+) -> list[list[Any]]:
+    """Counts by hotspot and month, with totals. Contacts and people reached hide their small
+    counts and complements (monitoring.suppression); goods are counts of items, not people."""
+    figures = by_hotspot_and_month(contacts, period)
+    names = dict(
+        hotspots_visible_to(request.user)
+        .filter(pk__in=figures.hotspot_ids)
+        .values_list("pk", "name")
+    )
+    hotspot_ids = sorted(figures.hotspot_ids, key=lambda pk: (names.get(pk, ""), pk))
+    months = figures.months
+    tables = {}
+    for measure in ("contacts", "people"):
+        tables[measure] = suppress(
+            [[figures.cell(h, m)[measure] for m in months] for h in hotspot_ids],
+            row_totals=[figures.by_hotspot[h][measure] for h in hotspot_ids],
+            column_totals=[figures.by_month.get(m, {}).get(measure, 0) for m in months],
+            total=figures.overall[measure],
+        )
+
+    def line(
+        place: str, when: str, row: int | None, column: int | None, goods: dict[str, int]
+    ) -> list[Any]:
+        counts = [tables["contacts"].show(row, column), tables["people"].show(row, column)]
+        return [place, when, *counts, *(goods.get(name, 0) for name in COMMODITIES)]
+
+    all_months, all_hotspots = _("All months"), _("All hotspots")
+    lines: list[list[Any]] = [
+        [_("Hotspot"), _("Month"), _("Contacts"), _("People reached"), *_goods_headers()]
+    ]
+    for i, hotspot_id in enumerate(hotspot_ids):
+        name = names.get(hotspot_id, "")
+        for j, month in enumerate(months):
+            lines.append(line(name, f"{month:%Y-%m}", i, j, figures.cell(hotspot_id, month)))
+        lines.append(line(name, all_months, i, None, figures.by_hotspot[hotspot_id]))
+    for j, month in enumerate(months):
+        lines.append(line(all_hotspots, f"{month:%Y-%m}", None, j, figures.by_month.get(month, {})))
+    lines.append(line(all_hotspots, all_months, None, None, figures.overall))
+    minimum = tables["people"].minimum
+    lines += [
+        [],
+        [
+            _("<%(min)d: fewer than %(min)d, hidden to protect the people counted.")
+            % {"min": minimum}
+        ],
+        [_("Empty: hidden as well, so that a hidden count cannot be worked out from the totals.")],
+        [_("People reached: each person once per line, however many contacts they had.")],
+    ]
+    return lines
+
+
+def _contact_lines(contacts: QuerySet[Contact]) -> Iterator[Sequence[Any]]:
+    """One line per contact, read in chunks as the file streams. Nothing encrypted, no topics
+    and no violence report: a person is a number, a worker a login name."""
+    # Translated now, in the request's language, not later while the file streams.
+    kinds = {value: str(label) for value, label in Contact.Kind.choices}
+    header = [
+        _("Contact number"),
+        _("Date"),
+        _("Person number"),
+        _("Hotspot"),
+        _("Outreach worker"),
+        _("Kind"),
+        *_goods_headers(),
+    ]
+    rows = contacts.order_by("contacted_on", "pk").values_list(
+        "pk", "contacted_on", "person_id", "hotspot__name", "worker__username", "kind", *COMMODITIES
+    )
+
+    def lines() -> Iterator[Sequence[Any]]:
+        yield header
+        for pk, day, person_id, hotspot, worker, kind, *goods in rows.iterator(EXPORT_CHUNK):
+            yield [pk, f"{day:%Y-%m-%d}", person_id, hotspot, worker, kinds.get(kind, kind), *goods]
+
+    return lines()

@@ -1,0 +1,457 @@
+"""My week: who is due, referrals to follow up, who has not been seen, today's contacts; the date
+boundaries, need to know, and a query count that does not grow with the caseload."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from members.models import OutsideAccess, Person, User
+from outreach import selectors
+from outreach.models import (
+    Contact,
+    Hotspot,
+    Partner,
+    Referral,
+    RiskAssessment,
+    TracingAttempt,
+)
+from outreach.rules import NOT_SEEN_DAYS, ONE_TO_ONE_DAYS, PRIORITY_DAYS
+from tests.conftest import make_contact, make_person
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2025, 6, 15)
+URL = "/outreach/week/"
+
+
+def days_ago(n: int) -> date:
+    return TODAY - timedelta(days=n)
+
+
+def assess(person: Person, worker: User, *, priority: bool, on: date = TODAY) -> RiskAssessment:
+    return RiskAssessment.objects.create(
+        person=person,
+        assessed_by=worker,
+        assessed_on=on,
+        reassess_on=on + timedelta(days=90),
+        is_priority=priority,
+    )
+
+
+def due_names(worker: User, today: date = TODAY) -> list[str]:
+    return [row.person.label for row in selectors.people_due(worker, today)]
+
+
+def not_seen_names(worker: User, today: date = TODAY) -> list[str]:
+    return [person.label for person in selectors.people_not_seen(worker, today)]
+
+
+def refer(person: Person, worker: User, partner: Partner, due_on: date, **fields: Any) -> Referral:
+    made_on = min(due_on, TODAY) - timedelta(days=14)
+    return Referral.objects.create(
+        person=person,
+        partner=partner,
+        service="hiv_test",
+        made_by=worker,
+        made_on=made_on,
+        due_on=due_on,
+        **fields,
+    )
+
+
+# --- People due: the frequency rule and its boundaries ---------------------------------------
+
+
+def test_someone_never_contacted_is_due(outreach_worker: User, person: Person) -> None:
+    [row] = selectors.people_due(outreach_worker, TODAY)
+    assert row.person == person
+    assert row.days_overdue is None and row.last_one_to_one is None
+
+
+def test_a_one_to_one_exactly_a_month_ago_falls_due_that_day(
+    outreach_worker: User, person: Person
+) -> None:
+    # The boundary chosen in outreach.selectors: day 30 is the last day of "monthly", so the
+    # person shows as due today (0 days overdue); a day earlier they are not due yet.
+    make_contact(person, outreach_worker, contacted_on=days_ago(ONE_TO_ONE_DAYS))
+    [row] = selectors.people_due(outreach_worker, TODAY)
+    assert row.days_overdue == 0
+    assert row.days_since == ONE_TO_ONE_DAYS
+    assert due_names(outreach_worker, TODAY - timedelta(days=1)) == []
+
+
+def test_a_one_to_one_29_days_ago_is_not_due(outreach_worker: User, person: Person) -> None:
+    make_contact(person, outreach_worker, contacted_on=days_ago(ONE_TO_ONE_DAYS - 1))
+    assert due_names(outreach_worker) == []
+
+
+def test_a_priority_person_falls_due_after_a_week(outreach_worker: User, person: Person) -> None:
+    assess(person, outreach_worker, priority=True, on=days_ago(20))
+    make_contact(person, outreach_worker, contacted_on=days_ago(PRIORITY_DAYS))
+    [row] = selectors.people_due(outreach_worker, TODAY)
+    assert row.is_priority and row.days_overdue == 0
+
+
+def test_a_priority_person_seen_6_days_ago_is_not_due(
+    outreach_worker: User, person: Person
+) -> None:
+    assess(person, outreach_worker, priority=True, on=days_ago(20))
+    make_contact(person, outreach_worker, contacted_on=days_ago(PRIORITY_DAYS - 1))
+    assert due_names(outreach_worker) == []
+
+
+def test_someone_not_priority_seen_a_week_ago_is_not_due(
+    outreach_worker: User, person: Person
+) -> None:
+    make_contact(person, outreach_worker, contacted_on=days_ago(PRIORITY_DAYS))
+    assert due_names(outreach_worker) == []
+
+
+def test_only_the_latest_risk_assessment_counts(outreach_worker: User, person: Person) -> None:
+    assess(person, outreach_worker, priority=True, on=days_ago(60))
+    assess(person, outreach_worker, priority=False, on=days_ago(10))
+    make_contact(person, outreach_worker, contacted_on=days_ago(PRIORITY_DAYS + 3))
+    assert due_names(outreach_worker) == []
+    # And the other way round: assessed as a priority since.
+    assess(person, outreach_worker, priority=True, on=days_ago(1))
+    [row] = selectors.people_due(outreach_worker, TODAY)
+    assert row.is_priority and row.days_overdue == 3
+
+
+def test_contacts_of_other_kinds_do_not_meet_the_frequency_rule(
+    outreach_worker: User, person: Person
+) -> None:
+    make_contact(person, outreach_worker, contacted_on=days_ago(40))
+    for kind in (Contact.Kind.GROUP, Contact.Kind.PHONE, Contact.Kind.ONLINE):
+        make_contact(person, outreach_worker, kind=kind, contacted_on=days_ago(1))
+    [row] = selectors.people_due(outreach_worker, TODAY)
+    assert row.days_since == 40 and row.days_overdue == 40 - ONE_TO_ONE_DAYS
+
+
+def test_a_contact_by_another_worker_counts(
+    outreach_worker: User, other_worker: User, person: Person
+) -> None:
+    make_contact(person, other_worker, contacted_on=days_ago(3))
+    assert due_names(outreach_worker) == []
+
+
+def test_never_contacted_come_first_then_the_most_overdue(
+    outreach_worker: User, hotspot: Hotspot
+) -> None:
+    slightly = make_person(hotspot, "AAAA0101", nickname="Slightly")
+    make_contact(slightly, outreach_worker, contacted_on=days_ago(32))
+    priority = make_person(hotspot, "BBBB0101", nickname="Weekly")
+    assess(priority, outreach_worker, priority=True)
+    make_contact(priority, outreach_worker, contacted_on=days_ago(12))
+    very = make_person(hotspot, "CCCC0101", nickname="Very")
+    make_contact(very, outreach_worker, contacted_on=days_ago(75))
+    make_person(hotspot, "DDDD0101", nickname="Never")
+    rows = selectors.people_due(outreach_worker, TODAY)
+    assert [row.person.label for row in rows] == ["Never", "Very", "Weekly", "Slightly"]
+    assert [row.days_overdue for row in rows] == [None, 45, 5, 2]
+
+
+def test_only_active_people_of_the_workers_hotspots_are_due(
+    outreach_worker: User, hotspot: Hotspot, other_hotspot: Hotspot, person: Person
+) -> None:
+    make_person(hotspot, "LEFT0101", nickname="Left", status=Person.Status.LEFT)
+    make_person(hotspot, "INAC0101", nickname="Inactive", status=Person.Status.INACTIVE)
+    make_person(hotspot, "ERAS0101", nickname="", erased_at=timezone.now())
+    make_person(hotspot, "MERG0101", nickname="Merged", merged_into=person)
+    elsewhere = make_person(other_hotspot, "ELSE0101", nickname="Elsewhere")
+    # Opened from outside for a few hours: visible, but not part of this worker's plan.
+    OutsideAccess.objects.create(
+        worker=outreach_worker,
+        person=elsewhere,
+        reason="Met at the drop-in",
+        expires_at=timezone.now() + timedelta(hours=3),
+    )
+    assert due_names(outreach_worker) == ["Sunny"]
+    assert not_seen_names(outreach_worker) == ["Sunny"]
+
+
+def test_a_worker_whose_assignment_ended_has_no_one_due(
+    outreach_worker: User, person: Person
+) -> None:
+    outreach_worker.assignments.update(
+        starts_on=TODAY - timedelta(days=100), ends_on=TODAY - timedelta(days=1)
+    )
+    assert due_names(outreach_worker, timezone.localdate()) == []
+
+
+# --- Not seen ---------------------------------------------------------------------------------
+
+
+def test_not_seen_counts_a_contact_of_any_kind(outreach_worker: User, person: Person) -> None:
+    make_contact(person, outreach_worker, kind=Contact.Kind.PHONE, contacted_on=days_ago(5))
+    assert not_seen_names(outreach_worker) == []
+
+
+def test_not_seen_starts_on_day_30(outreach_worker: User, person: Person) -> None:
+    make_contact(person, outreach_worker, kind=Contact.Kind.GROUP, contacted_on=days_ago(30))
+    assert not_seen_names(outreach_worker) == ["Sunny"]
+    assert not_seen_names(outreach_worker, TODAY - timedelta(days=1)) == []
+    assert NOT_SEEN_DAYS == 30
+
+
+def test_not_seen_lists_never_seen_first_then_the_longest_unseen(
+    outreach_worker: User, hotspot: Hotspot
+) -> None:
+    recent = make_person(hotspot, "AAAA0101", nickname="Recent")
+    make_contact(recent, outreach_worker, contacted_on=days_ago(31))
+    long_ago = make_person(hotspot, "BBBB0101", nickname="Long ago")
+    make_contact(long_ago, outreach_worker, contacted_on=days_ago(200))
+    make_person(hotspot, "CCCC0101", nickname="Never")
+    assert not_seen_names(outreach_worker) == ["Never", "Long ago", "Recent"]
+
+
+def test_contacts_after_today_are_ignored(outreach_worker: User, person: Person) -> None:
+    make_contact(person, outreach_worker, contacted_on=TODAY + timedelta(days=1))
+    assert due_names(outreach_worker) == ["Sunny"]
+    assert not_seen_names(outreach_worker) == ["Sunny"]
+
+
+# --- Referrals to follow up ------------------------------------------------------------------
+
+
+def test_referrals_due_within_two_days_are_listed_soonest_first(
+    outreach_worker: User, person: Person, partner: Partner
+) -> None:
+    later = refer(person, outreach_worker, partner, TODAY + timedelta(days=2))
+    overdue = refer(person, outreach_worker, partner, TODAY - timedelta(days=5))
+    refer(person, outreach_worker, partner, TODAY + timedelta(days=3))
+    refer(person, outreach_worker, partner, TODAY, status=Referral.Status.ATTENDED)
+    for number in (1, 2):
+        TracingAttempt.objects.create(
+            referral=overdue,
+            number=number,
+            method="phone",
+            outcome="not_reached",
+            worker=outreach_worker,
+        )
+    referrals = list(selectors.referrals_to_follow_up(outreach_worker, TODAY))
+    assert referrals == [overdue, later]
+    assert [r.attempts for r in referrals] == [2, 0]
+
+
+def test_referrals_of_other_hotspots_are_not_listed(
+    outreach_worker: User, other_worker: User, person: Person, partner: Partner
+) -> None:
+    refer(person, outreach_worker, partner, TODAY)
+    assert list(selectors.referrals_to_follow_up(other_worker, TODAY)) == []
+
+
+# --- Today's contacts -------------------------------------------------------------------------
+
+
+def test_todays_contacts_are_the_workers_own(
+    outreach_worker: User, other_worker: User, person: Person, other_hotspot: Hotspot
+) -> None:
+    mine = make_contact(person, outreach_worker, contacted_on=TODAY, male_condoms=10)
+    make_contact(person, outreach_worker, contacted_on=days_ago(1))
+    make_contact(person, other_worker, contacted_on=TODAY, hotspot=other_hotspot)
+    assert list(selectors.contacts_on(outreach_worker, TODAY)) == [mine]
+
+
+# --- Access matrix ----------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client: Client) -> None:
+    response = client.get(reverse("outreach:my_week"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_member_may_not_open_a_week(client_for: Any, member: User) -> None:
+    assert client_for(member).get(reverse("outreach:my_week")).status_code == 403
+
+
+def test_a_worker_sees_their_plan(client_for: Any, outreach_worker: User, person: Person) -> None:
+    response = client_for(outreach_worker).get(reverse("outreach:my_week"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "My week" in body and "Sunny" in body
+    assert [row.person for row in response.context["due"]] == [person]
+
+
+def test_a_worker_of_another_hotspot_sees_only_their_own_people(
+    client_for: Any, outreach_worker: User, other_worker: User, person: Person, partner: Partner
+) -> None:
+    make_contact(person, outreach_worker, contacted_on=timezone.localdate(), male_condoms=3)
+    refer(person, outreach_worker, partner, timezone.localdate())
+    make_person(person.hotspot, "NEVR0101", nickname="Firsthotspot")
+    response = client_for(other_worker).get(reverse("outreach:my_week"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Sunny" not in body and "Firsthotspot" not in body
+    assert response.context["due"] == [] and response.context["referrals"] == []
+    assert response.context["contacts_today"] == []
+
+
+def test_a_worker_cannot_open_a_colleagues_week(
+    client_for: Any, outreach_worker: User, other_worker: User, person: Person
+) -> None:
+    client = client_for(other_worker)
+    existing = client.get(URL, {"worker": outreach_worker.pk})
+    missing = client.get(URL, {"worker": outreach_worker.pk + 1000})
+    assert existing.status_code == missing.status_code == 404
+    assert existing.content == missing.content
+
+
+def test_a_coordinator_opens_any_workers_week(
+    client_for: Any, coordinator: User, outreach_worker: User, person: Person
+) -> None:
+    client = client_for(coordinator)
+    picker = client.get(reverse("outreach:my_week"))
+    assert picker.status_code == 200
+    assert picker.context["worker"] is None
+    assert outreach_worker.username in picker.content.decode()
+    response = client.get(URL, {"worker": outreach_worker.pk})
+    assert response.status_code == 200
+    assert response.context["worker"] == outreach_worker
+    body = response.content.decode()
+    assert "Sunny" in body
+    # Not their own week: no zero report button on someone else's behalf.
+    assert reverse("outreach:zero_report") not in body
+
+
+@pytest.mark.parametrize("wanted", ["abc", "-1", "999999"])
+def test_a_coordinator_asking_for_no_worker_gets_404(
+    client_for: Any, coordinator: User, wanted: str
+) -> None:
+    assert client_for(coordinator).get(URL, {"worker": wanted}).status_code == 404
+
+
+def test_a_coordinator_cannot_open_the_week_of_a_login_that_is_no_worker(
+    client_for: Any, coordinator: User, member: User
+) -> None:
+    assert client_for(coordinator).get(URL, {"worker": member.pk}).status_code == 404
+
+
+def test_each_due_row_leads_to_logging_a_contact(
+    client_for: Any, outreach_worker: User, person: Person
+) -> None:
+    try:
+        target = reverse("outreach:contact_create") + f"?person={person.pk}"
+    except NoReverseMatch:  # the contact form is being built beside this page
+        target = reverse("members:person_detail", args=[person.pk])
+    body = client_for(outreach_worker).get(URL).content.decode()
+    assert f'href="{target}"' in body
+
+
+def test_the_home_page_offers_my_week_to_workers_only(
+    client_for: Any, outreach_worker: User, member: User
+) -> None:
+    link = f'href="{reverse("outreach:my_week")}"'
+    assert link in client_for(outreach_worker).get("/").content.decode()
+    assert link not in client_for(member).get("/").content.decode()
+
+
+# --- Constant queries -------------------------------------------------------------------------
+
+
+def populate(hotspot: Hotspot, worker: User, partner: Partner, start: int, count: int) -> None:
+    """`count` people at `hotspot`; every third contacted (one-to-one long ago, or a phone call
+    today), every fifth assessed as a priority, every seventh with a referral and an attempt."""
+    today = timezone.localdate()
+    people = Person.objects.bulk_create(
+        Person(uic_hash=secrets.token_hex(32), nickname=f"P{n}", hotspot=hotspot)
+        for n in range(start, start + count)
+    )
+    contacts, assessments, referrals = [], [], []
+    for n, person in enumerate(people):
+        if n % 3 == 0:
+            contacts.append(
+                Contact(
+                    person=person,
+                    worker=worker,
+                    hotspot=hotspot,
+                    contacted_on=today - timedelta(days=n % 60),
+                    idempotency_key=uuid4(),
+                )
+            )
+        if n % 3 == 1:
+            contacts.append(
+                Contact(
+                    person=person,
+                    worker=worker,
+                    hotspot=hotspot,
+                    kind=Contact.Kind.PHONE,
+                    contacted_on=today,
+                    idempotency_key=uuid4(),
+                )
+            )
+        if n % 5 == 0:
+            assessments.append(
+                RiskAssessment(
+                    person=person,
+                    assessed_by=worker,
+                    assessed_on=today,
+                    reassess_on=today + timedelta(days=90),
+                    is_priority=True,
+                )
+            )
+        if n % 7 == 0:
+            referrals.append(
+                Referral(
+                    person=person,
+                    partner=partner,
+                    service="hiv_test",
+                    made_by=worker,
+                    made_on=today - timedelta(days=10),
+                    due_on=today,
+                )
+            )
+    Contact.objects.bulk_create(contacts)
+    RiskAssessment.objects.bulk_create(assessments)
+    TracingAttempt.objects.bulk_create(
+        TracingAttempt(
+            referral=referral, number=1, method="phone", outcome="not_reached", worker=worker
+        )
+        for referral in Referral.objects.bulk_create(referrals)
+    )
+
+
+def queries_for(client: Client, params: dict[str, Any]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(URL, params).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("persona", ["outreach_worker", "coordinator"])
+def test_the_week_costs_the_same_queries_for_5_or_500_people(
+    request: Any,
+    client_for: Any,
+    outreach_worker: User,
+    hotspot: Hotspot,
+    partner: Partner,
+    persona: str,
+) -> None:
+    user = request.getfixturevalue(persona)
+    params = {"worker": outreach_worker.pk} if persona == "coordinator" else {}
+    client = client_for(user)
+    populate(hotspot, outreach_worker, partner, 0, 5)
+    small = queries_for(client, params)
+    populate(hotspot, outreach_worker, partner, 5, 495)
+    large = queries_for(client, params)
+    response = client.get(URL, params)
+    assert len(response.context["due"]) > 100
+    assert response.context["not_seen_count"] > 20 and len(response.context["not_seen"]) == 20
+    assert len(response.context["referrals"]) > 50
+    assert len(response.context["contacts_today"]) > 100
+    # The same queries for 5 and 500 people: session and user (plus, for a coordinator, the
+    # second factor, the chosen worker and the list of workers), then one each: people due,
+    # referrals with their attempts, not-seen count, not-seen first page, today's contacts,
+    # today's zero report.
+    assert small == large
+    assert large <= (11 if persona == "coordinator" else 8)
