@@ -34,5 +34,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
     path("outreach/", include("outreach.urls")),
+    path("community/", include("programmes.urls")),
     path("admin/", admin.site.urls),
 ]

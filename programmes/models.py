@@ -1,0 +1,374 @@
+"""Needs the community raises, priority rounds with secret ballots, and the programmes that come
+of them. The ballot design is in shared/reference/voting.md (rules R1-R15)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    SAFETY = "safety", _("Safety")
+    RIGHTS = "rights", _("Rights and the law")
+    HEALTH = "health", _("Health services")
+    MONEY = "money", _("Money and work")
+    HOUSING = "housing", _("Housing")
+    COMMUNITY = "community", _("Community life")
+    OTHER = "other", _("Something else")
+
+
+# A pictogram instead of a photo for every option: nobody's picture is ever uploaded. The files are
+# static/icons/<name>.svg.
+class Pictogram(models.TextChoices):
+    SHIELD = "shield", _("Shield")
+    SCALES = "scales", _("Scales")
+    HEART = "heart", _("Heart")
+    COINS = "coins", _("Coins")
+    HOUSE = "house", _("House")
+    PEOPLE = "people", _("People together")
+    PHONE = "phone", _("Phone")
+    BOOK = "book", _("Book")
+
+
+# --- Needs -----------------------------------------------------------------------------------
+
+
+class Need(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        MERGED = "merged", _("Merged into another")
+        HIDDEN = "hidden", _("Hidden by a moderator")
+
+    title = models.CharField(_("the need, in a few words"), max_length=120)
+    details = models.TextField(_("more details"), max_length=1000, blank=True)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Set when an outreach worker wrote it down for a member, in a meeting.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Other members do not see who raised it; coordinators do, to moderate.
+    is_anonymous = models.BooleanField(_("hide my name from other members"), default=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        indexes = [models.Index(fields=["status", "-created_at"], name="programmes_need_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Support(models.Model):
+    """ "Me too": a member supports a need. Each member has a limited number of supports."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="supports")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["need", "member"], name="programmes_support_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} + {self.need_id}"
+
+
+class Comment(models.Model):
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("comment"), max_length=1000)
+    is_anonymous = models.BooleanField(_("hide my name from other members"), default=True)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.need_id}: {self.text[:30]}"
+
+
+# --- Priority rounds and secret ballots ------------------------------------------------------
+
+
+class Round(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being prepared")
+        OPEN = "open", _("Open for voting")
+        CLOSED = "closed", _("Closed, being counted")
+        COUNTED = "counted", _("Results published")
+        VOID = "void", _("Too few votes: to be run again")
+
+    title = models.CharField(_("title"), max_length=120)
+    question = models.CharField(_("question"), max_length=200)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    max_choices = models.PositiveSmallIntegerField(_("choices per member"), default=3)
+    budget = models.DecimalField(
+        _("budget to share"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    min_turnout = models.PositiveIntegerField(_("minimum number of voters"), default=10)
+    # Published before the round opens, so nobody can pick a rule that suits a result.
+    tie_break = models.CharField(
+        _("how ties are broken"),
+        max_length=200,
+        default=_("Equal approvals: the lower cost first, then the need raised earlier."),
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("priority round")
+        verbose_name_plural = _("priority rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="programmes_round_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_choices__gte=1), name="programmes_round_at_least_one_choice"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Option(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="options")
+    need = models.ForeignKey(
+        Need, on_delete=models.PROTECT, null=True, blank=True, related_name="options"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    plain_text = models.CharField(_("in plain words"), max_length=300, blank=True)
+    pictogram = models.CharField(_("picture"), max_length=10, choices=Pictogram.choices)
+    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2, null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RollEntry(models.Model):
+    """Who may vote in a round, frozen when it opens (R1). No time, no IP, no link to any ballot:
+    only whether this member has voted, online or in person, and whether they had help."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="roll")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    has_voted = models.BooleanField(default=False)
+    voted_in_person = models.BooleanField(default=False)
+    assisted = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "member"], name="programmes_roll_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.member_id}"
+
+
+class Ballot(models.Model):
+    """One member's choices, with nothing that points back at them (R2): a random id, no member,
+    no time, no order. Immutable; rewritten in random order with fresh ids when the round is
+    sealed (R4). Kept out of every history, audit and admin."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="ballots")
+    choices = models.JSONField(default=list)  # option ids
+    receipt = models.CharField(max_length=12)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "receipt"], name="programmes_ballot_receipt")
+        ]
+
+    def __str__(self) -> str:
+        return "ballot"  # never its content
+
+
+class Result(models.Model):
+    """The count of a sealed round, computed by programmes.tally from the ballots."""
+
+    round = models.OneToOneField(Round, on_delete=models.PROTECT, related_name="result")
+    approvals = models.JSONField(default=dict)  # option id -> approvals
+    selected = models.JSONField(default=list)  # option ids funded by Equal Shares, in order
+    ballots_counted = models.PositiveIntegerField()
+    voters = models.PositiveIntegerField()
+    counted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.round} ({self.ballots_counted})"
+
+
+# --- Programmes ------------------------------------------------------------------------------
+
+
+class Programme(models.Model):
+    """What the organization does about a voted priority, with the community at every stage."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        STOPPED = "stopped", _("Stopped")
+
+    title = models.CharField(_("title"), max_length=120)
+    goal = models.TextField(_("goal"), max_length=1000)
+    priority = models.ForeignKey(
+        Option,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programmes",
+        verbose_name=_("voted priority it serves"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible peer staff"),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Stage(models.Model):
+    """Assessment, design, implementation, review: each records how the community took part."""
+
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", _("Assessment")
+        DESIGN = "design", _("Design")
+        IMPLEMENTATION = "implementation", _("Implementation")
+        REVIEW = "review", _("Review")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="stages")
+    kind = models.CharField(_("stage"), max_length=15, choices=Kind.choices)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    meetings_held = models.PositiveSmallIntegerField(_("community meetings held"), default=0)
+    members_attended = models.PositiveIntegerField(_("members who attended"), default=0)
+    committee = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("members on the planning committee"),
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "kind"], name="programmes_stage_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.get_kind_display()}"
+
+
+class ProgrammeActivity(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="activities")
+    title = models.CharField(_("activity"), max_length=120)
+    priority = models.ForeignKey(
+        Option,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voted priority it serves"),
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    is_done = models.BooleanField(_("done"), default=False)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BudgetLine(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="budget_lines")
+    description = models.CharField(_("what the money is for"), max_length=120)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    # Empty when the spending serves no voted priority: the engagement indicator counts these.
+    priority = models.ForeignKey(
+        Option,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voted priority it serves"),
+    )
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class SignUp(models.Model):
+    """ "I'll help": a member offers to take part."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sign_ups")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "member"], name="programmes_signup_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} → {self.programme_id}"
+
+
+class Follow(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="followers")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "member"], name="programmes_follow_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} follows {self.programme_id}"
+
+
+class Update(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="updates")
+    text = models.TextField(_("update"), max_length=2000)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    posted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-posted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.posted_at:%Y-%m-%d}"
