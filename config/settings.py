@@ -139,6 +139,9 @@ ACCOUNT_SESSION_REMEMBER = False  # a shared phone must not stay logged in after
 MFA_ADAPTER = "members.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("SITE_NAME", default="Community portal")
+# Accept the code of the neighbouring 30-second period too: a cheap phone's clock drifts, and a
+# code typed as the period turns should not fail. Replays stay refused.
+MFA_TOTP_TOLERANCE = 1
 # Fernet keys, newest first, for the TOTP secrets and recovery-code seeds allauth stores.
 MFA_ENCRYPTION_KEYS = env.list("MFA_ENCRYPTION_KEYS")
 
