@@ -17,6 +17,8 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Every minute: proves to /healthz and to the terminal that worker and beat both run.
     "heartbeat": {"task": "monitoring.tasks.heartbeat", "schedule": 60.0},
+    # Every minute: priority rounds whose closing time has passed are closed, sealed and counted.
+    "close-due-rounds": {"task": "programmes.tasks.close_due_rounds", "schedule": 60.0},
 }
 
 

@@ -2,3 +2,625 @@
 transaction."""
 
 from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
+
+from members.models import Consent, User
+from programmes import tally
+from programmes.models import (
+    Ballot,
+    BudgetLine,
+    Comment,
+    Follow,
+    Need,
+    Option,
+    Programme,
+    ProgrammeActivity,
+    Result,
+    RollEntry,
+    Round,
+    SignUp,
+    Stage,
+    Support,
+    Update,
+)
+from programmes.rules import NEED_SUPPORTS_MAX
+
+# --- Programmes ------------------------------------------------------------------------------
+
+
+def programme_create(*, programme: Programme) -> Programme:
+    """Save a new programme with its four stages, empty: who from the community took part in each
+    is recorded as the work goes on."""
+    with transaction.atomic():
+        programme.save()
+        Stage.objects.bulk_create(
+            [Stage(programme=programme, kind=kind) for kind in Stage.Kind.values]
+        )
+    return programme
+
+
+def programme_save(*, programme: Programme) -> Programme:
+    programme.save()
+    return programme
+
+
+def stage_save(*, stage: Stage, committee: list[User]) -> Stage:
+    """The stage's dates and meeting figures, and its planning committee (members only)."""
+    if any(not user.is_member for user in committee):
+        raise ValidationError(_("Only members can sit on the planning committee."))
+    with transaction.atomic():
+        stage.save()
+        stage.committee.set(committee)
+    return stage
+
+
+def programme_activity_add(*, activity: ProgrammeActivity) -> ProgrammeActivity:
+    activity.save()
+    return activity
+
+
+def budget_line_add(*, line: BudgetLine) -> BudgetLine:
+    line.save()
+    return line
+
+
+def programme_update_post(*, programme: Programme, author: User, text: str) -> Update:
+    return Update.objects.create(programme=programme, posted_by=author, text=text)
+
+
+# A finished or stopped programme takes no new helpers; anyone may still step back or follow.
+CLOSED_TO_HELPERS = (Programme.Status.DONE, Programme.Status.STOPPED)
+
+
+def programme_signup_set(*, programme: Programme, member: User, wanted: bool) -> bool:
+    """Say "I'll help", or no longer. Returns whether anything changed: a second tap of the same
+    button (a double click, a slow network) changes nothing."""
+    if not wanted:
+        removed = SignUp.objects.filter(programme=programme, member=member).delete()[0]
+        return bool(removed)
+    if programme.status in CLOSED_TO_HELPERS:
+        raise ValidationError(_("This programme has ended: it needs no more help."))
+    return SignUp.objects.get_or_create(programme=programme, member=member)[1]
+
+
+def programme_follow_set(*, programme: Programme, member: User, wanted: bool) -> bool:
+    """Follow the updates of a programme, or stop. Returns whether anything changed."""
+    if not wanted:
+        removed = Follow.objects.filter(programme=programme, member=member).delete()[0]
+        return bool(removed)
+    return Follow.objects.get_or_create(programme=programme, member=member)[1]
+
+
+# --- Needs ---
+
+# Needs that are still being discussed: members may support and comment on them.
+NEED_ACTIVE = (Need.Status.OPEN, Need.Status.SHORTLISTED)
+
+
+def need_submit(
+    *,
+    author: User,
+    title: str,
+    category: str,
+    details: str = "",
+    is_anonymous: bool = True,
+    entered_by: User | None = None,
+) -> Need:
+    """A member raises a need, or an outreach worker writes one down for a member in a meeting
+    (`entered_by`). A worker who names no member is the author, and the need stays anonymous:
+    it is not their name that should be shown."""
+    if entered_by is not None and entered_by.pk == author.pk:
+        is_anonymous = True
+    need = Need(
+        author=author,
+        entered_by=entered_by,
+        title=title.strip(),
+        category=category,
+        details=details.strip(),
+        is_anonymous=is_anonymous,
+    )
+    need.full_clean(exclude=["status", "merged_into", "hidden_reason"])
+    with transaction.atomic():
+        need.save()
+    return need
+
+
+def need_support(*, member: User, need: Need) -> bool:
+    """ "Me too". True when the support is new, False when it was already there (a second tap,
+    or two taps at once). Raises ValidationError when the need is closed or the member already
+    supports NEED_SUPPORTS_MAX needs."""
+    if not member.is_member:
+        raise ValidationError(_("Only members can support a need."), code="not_member")
+    with transaction.atomic():
+        # The member's row is the lock: two taps at once cannot both slip under the limit.
+        User.objects.select_for_update().filter(pk=member.pk).first()
+        need = Need.objects.select_for_update().get(pk=need.pk)
+        if need.status not in NEED_ACTIVE:
+            raise ValidationError(_("This need can no longer be supported."), code="closed")
+        if Support.objects.filter(need=need, member=member).exists():
+            return False
+        used = Support.objects.filter(member=member, need__status__in=NEED_ACTIVE).count()
+        if used >= NEED_SUPPORTS_MAX:
+            raise ValidationError(
+                _(
+                    "You already support %(max)d needs, the most anyone can. To support this "
+                    "one, take back your support from another need first."
+                )
+                % {"max": NEED_SUPPORTS_MAX},
+                code="limit",
+            )
+        try:
+            with transaction.atomic():
+                Support.objects.create(need=need, member=member)
+        except IntegrityError:
+            # The unique constraint caught a simultaneous tap (on a database without row locks).
+            return False
+    return True
+
+
+def need_unsupport(*, member: User, need: Need) -> bool:
+    """Take a "Me too" back; True if there was one."""
+    with transaction.atomic():
+        deleted, _rows = Support.objects.filter(need=need, member=member).delete()
+    return deleted > 0
+
+
+def comment_add(*, author: User, need: Need, text: str, is_anonymous: bool = True) -> Comment:
+    if need.status not in NEED_ACTIVE:
+        raise ValidationError(_("This need is closed for comments."), code="closed")
+    comment = Comment(need=need, author=author, text=text.strip(), is_anonymous=is_anonymous)
+    comment.full_clean(exclude=["hidden_reason"])
+    with transaction.atomic():
+        comment.save()
+    return comment
+
+
+def need_hide(*, need: Need, reason: str) -> Need:
+    """A coordinator hides a need from everyone else. Its supports stop counting towards each
+    member's limit, since only open and shortlisted needs count."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why it is hidden."), code="reason")
+    with transaction.atomic():
+        need = Need.objects.select_for_update().get(pk=need.pk)
+        need.status = Need.Status.HIDDEN
+        need.hidden_reason = reason[:200]
+        need.save(update_fields=["status", "hidden_reason"])
+    return need
+
+
+def comment_hide(*, comment: Comment, reason: str) -> Comment:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why it is hidden."), code="reason")
+    with transaction.atomic():
+        Comment.objects.filter(pk=comment.pk).update(hidden_reason=reason[:200])
+    comment.hidden_reason = reason[:200]
+    return comment
+
+
+def need_merge(*, source: Need, target: Need) -> int:
+    """Merge a duplicate `source` into `target`, in one transaction. Supports move to the target;
+    a member who supported both keeps one. Needs merged earlier into the source now point at the
+    target, and a shortlisted source keeps its place on the shortlist through the target.
+    Returns how many supports moved."""
+    if source.pk == target.pk:
+        raise ValidationError(_("A need cannot be merged into itself."), code="same")
+    with transaction.atomic():
+        # Both rows locked, lower id first, so two merges cannot deadlock or cross.
+        locked = {
+            n.pk: n
+            for n in Need.objects.select_for_update()
+            .filter(pk__in=[source.pk, target.pk])
+            .order_by("pk")
+        }
+        source, target = locked[source.pk], locked[target.pk]
+        if source.status not in NEED_ACTIVE or target.status not in NEED_ACTIVE:
+            raise ValidationError(_("Only open or shortlisted needs can be merged."), code="closed")
+        target_members = Support.objects.filter(need=target).values("member")
+        Support.objects.filter(need=source, member__in=target_members).delete()
+        moved = Support.objects.filter(need=source).update(need=target)
+        Need.objects.filter(merged_into=source).update(merged_into=target)
+        if source.status == Need.Status.SHORTLISTED and target.status == Need.Status.OPEN:
+            target.status = Need.Status.SHORTLISTED
+            target.save(update_fields=["status"])
+        source.status = Need.Status.MERGED
+        source.merged_into = target
+        source.save(update_fields=["status", "merged_into"])
+    return moved
+
+
+def need_shortlist(*, need: Need) -> Need:
+    """Put an open need on the shortlist for the next priority round, or take it off again."""
+    with transaction.atomic():
+        need = Need.objects.select_for_update().get(pk=need.pk)
+        if need.status == Need.Status.OPEN:
+            need.status = Need.Status.SHORTLISTED
+        elif need.status == Need.Status.SHORTLISTED:
+            need.status = Need.Status.OPEN
+        else:
+            raise ValidationError(_("Only open needs can be shortlisted."), code="closed")
+        need.save(update_fields=["status"])
+    return need
+
+
+# --- Priority rounds and ballots ---
+# The design is voting.md (c), rules R1-R15. A ballot is written only by ballot_cast, rewritten
+# only by round_seal, read only by round_count and the published receipt list.
+
+rounds_log = logging.getLogger("programmes.rounds")
+
+ROUND_OPTIONS_MIN = 2
+ROUND_OPTIONS_MAX = 8  # a short ballot: each option has a picture and plain words
+# R7: results are never published under this many voters, whatever a round's own minimum says.
+ROUND_TURNOUT_FLOOR = 5
+# R7: turnout of a subgroup (a hotspot) under this is hidden, with a complementary cell.
+ROUND_SUBGROUP_MIN = 10
+# R9: 6 characters without look-alikes (no 0/O/Q, 1/I/L, 2/Z, 5/S, 8/B, 6/G): read aloud or
+# copied by hand without mistakes.
+RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
+RECEIPT_LENGTH = 6
+
+
+def _refuse(message: str, code: str) -> ValidationError:
+    return ValidationError(message, code=code)
+
+
+def _lock_round(round: Round) -> Round:
+    return Round.objects.select_for_update().get(pk=round.pk)
+
+
+def round_save(*, round: Round) -> Round:
+    """Create a round, or change it while it is still being prepared (never once it opened)."""
+    with transaction.atomic():
+        if round.pk is not None and _lock_round(round).status != Round.Status.DRAFT:
+            raise _refuse(_("This round has opened: it can no longer be changed."), "not_draft")
+        round.status = Round.Status.DRAFT
+        round.save()
+    return round
+
+
+def option_save(*, option: Option) -> Option:
+    """Add an option to a round being prepared, or change one: at most ROUND_OPTIONS_MAX, and a
+    cost for each when the round shares a budget."""
+    with transaction.atomic():
+        locked = _lock_round(option.round)
+        if locked.status != Round.Status.DRAFT:
+            raise _refuse(_("This round has opened: its options cannot change."), "not_draft")
+        others = locked.options.exclude(pk=option.pk) if option.pk else locked.options.all()
+        if option.pk is None and others.count() >= ROUND_OPTIONS_MAX:
+            raise _refuse(
+                _("A round has at most %(max)d options.") % {"max": ROUND_OPTIONS_MAX}, "too_many"
+            )
+        if locked.budget is not None and option.cost is None:
+            raise _refuse(_("Say what it would cost: this round shares a budget."), "cost")
+        if option.pk is None:
+            option.position = max((o.position for o in others), default=0) + 1
+        option.save()
+    return option
+
+
+def option_delete(*, option: Option) -> None:
+    with transaction.atomic():
+        if _lock_round(option.round).status != Round.Status.DRAFT:
+            raise _refuse(_("This round has opened: its options cannot change."), "not_draft")
+        Option.objects.filter(pk=option.pk).delete()
+
+
+def round_eligible_members() -> QuerySet[User]:
+    """Who goes on the roll when a round opens: active members whose own record is neither
+    erased nor merged away and who gave voting consent (members.services.has_consent, as one
+    subquery, so opening costs the same few queries for ten or ten thousand members)."""
+    voting = Consent.objects.filter(
+        person=OuterRef("person__pk"), purpose=Consent.Purpose.VOTING, withdrawn_at__isnull=True
+    )
+    return User.objects.filter(
+        Exists(voting),
+        is_active=True,
+        is_member=True,
+        person__isnull=False,
+        person__erased_at__isnull=True,
+        person__merged_into__isnull=True,
+    )
+
+
+def round_open(*, round: Round, now: datetime | None = None) -> int:
+    """Open a round and freeze its roll in the same transaction (R1): one row per eligible
+    member now, and never another row afterwards, so nobody can be added late to work out a
+    vote by difference (Loomio #12751). Returns the size of the roll."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_round(round)
+        if locked.status != Round.Status.DRAFT:
+            raise _refuse(_("This round is already open or over."), "not_draft")
+        if locked.options.count() < ROUND_OPTIONS_MIN:
+            raise _refuse(
+                _("A round needs at least %(min)d options to open.") % {"min": ROUND_OPTIONS_MIN},
+                "too_few",
+            )
+        if locked.opens_at > now:
+            raise _refuse(_("It is not yet time to open this round."), "too_early")
+        if locked.closes_at <= now:
+            raise _refuse(_("Its closing time has passed: change it first."), "too_late")
+        members = round_eligible_members().values_list("pk", flat=True)
+        roll = RollEntry.objects.bulk_create(
+            [RollEntry(round=locked, member_id=pk) for pk in members], batch_size=1000
+        )
+        locked.status = Round.Status.OPEN
+        locked.save(update_fields=["status"])
+    round.status = locked.status
+    return len(roll)
+
+
+def _new_receipt(round: Round) -> str:
+    """A code not yet used in this round. The caller holds the round's lock, so no one else can
+    take the same code between the check and the insert."""
+    while True:
+        code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+        if not Ballot.objects.filter(round=round, receipt=code).exists():
+            return code
+
+
+@sensitive_variables("choices", "picked")
+def _checked_choices(choices: Iterable[int], round: Round) -> list[int]:
+    picked = sorted(set(choices))
+    if not picked:
+        raise _refuse(_("Choose at least one."), "none")
+    if len(picked) > round.max_choices:
+        raise _refuse(
+            _("You can choose up to %(max)d. Please choose again.") % {"max": round.max_choices},
+            "too_many",
+        )
+    if not set(picked) <= set(round.options.values_list("pk", flat=True)):
+        raise _refuse(_("One of the choices is not in this vote. Please choose again."), "unknown")
+    return picked
+
+
+@sensitive_variables("choices", "picked")
+def ballot_cast(
+    *,
+    round: Round,
+    choices: Sequence[int],
+    member: User | None = None,
+    in_person: bool = False,
+    assisted: bool = False,
+    now: datetime | None = None,
+) -> str:
+    """Take one ballot and return its receipt (R3, R13). The one way a ballot is ever written:
+    - online: `member` votes on their own roll row;
+    - at a meeting: a coordinator marks `member` as voted in person (`assisted` if someone
+      helped; the helper is never recorded, R14) and enters their paper ballot;
+    - from the ballot box: without `member`, a paper ballot for one of the roll rows already
+      marked in person and not yet entered (paper_ballots_enter).
+    One transaction locks the round, then the roll row, and checks again that the round is open
+    and the row has not voted, so two taps, two tabs or a vote racing the close give one ballot
+    or a refusal, never two and never a lost one. Nothing here logs anything."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_round(round)
+        if locked.status != Round.Status.OPEN or now >= locked.closes_at:
+            raise _refuse(_("This vote is closed."), "closed")
+        rows = RollEntry.objects.select_for_update().filter(round=locked)
+        if member is not None:
+            entry = rows.filter(member=member).first()
+            if entry is None:
+                raise _refuse(_("You are not on the list of voters of this round."), "not_on_roll")
+            # Marked at a meeting: their paper is in the box, so they cannot also vote online.
+            if entry.has_voted or entry.voted_in_person:
+                raise _refuse(_("This vote has already been given."), "already_voted")
+        else:
+            entry = rows.filter(voted_in_person=True, has_voted=False).order_by("pk").first()
+            if entry is None:
+                raise _refuse(_("There are more paper ballots than people marked."), "no_paper")
+            in_person = True
+        picked = _checked_choices(choices, locked)
+        receipt = _new_receipt(locked)
+        Ballot.objects.create(round=locked, choices=picked, receipt=receipt)
+        RollEntry.objects.filter(pk=entry.pk).update(
+            has_voted=True,
+            voted_in_person=in_person or entry.voted_in_person,
+            assisted=assisted or entry.assisted,
+        )
+    return receipt
+
+
+def roll_mark_in_person(
+    *, round: Round, member: User, assisted: bool = False, now: datetime | None = None
+) -> None:
+    """A member put a paper ballot in the box at a meeting: their row is marked now, so they
+    cannot vote online too (R13), and the paper is entered later with the others."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_round(round)
+        if locked.status != Round.Status.OPEN or now >= locked.closes_at:
+            raise _refuse(_("This vote is closed."), "closed")
+        entry = RollEntry.objects.select_for_update().filter(round=locked, member=member).first()
+        if entry is None:
+            raise _refuse(_("This member is not on this round's list of voters."), "not_on_roll")
+        if entry.has_voted or entry.voted_in_person:
+            raise _refuse(_("This member has already voted."), "already_voted")
+        RollEntry.objects.filter(pk=entry.pk).update(voted_in_person=True, assisted=assisted)
+
+
+@sensitive_variables("papers")
+def paper_ballots_enter(
+    *, round: Round, papers: Sequence[Sequence[int]], now: datetime | None = None
+) -> int:
+    """Enter the paper ballots of the box, all or none, in shuffled order (R13), each through
+    ballot_cast for one of the rows marked in person. Returns how many were entered."""
+    papers = list(papers)
+    secrets.SystemRandom().shuffle(papers)
+    with transaction.atomic():
+        locked = _lock_round(round)
+        waiting = RollEntry.objects.filter(
+            round=locked, voted_in_person=True, has_voted=False
+        ).count()
+        if len(papers) > waiting:
+            raise _refuse(
+                _(
+                    "There are more paper ballots (%(papers)d) than people marked as voting in "
+                    "person and not yet entered (%(waiting)d)."
+                )
+                % {"papers": len(papers), "waiting": waiting},
+                "no_paper",
+            )
+        for paper in papers:
+            ballot_cast(round=locked, choices=paper, now=now)
+    return len(papers)
+
+
+def round_seal(*, round: Round) -> int:
+    """Rewrite the round's ballots in random order with fresh ids, in one transaction (R4). Until
+    then a ballot shares its transaction id (`xmin`) and its place in the table with the roll
+    row of whoever cast it; afterwards every ballot and every roll row of the round carries the
+    same `xmin`, and the order of the table is random. Safe to run twice. Returns the number of
+    ballots."""
+    with transaction.atomic():
+        locked = _lock_round(round)
+        if locked.status in (Round.Status.DRAFT, Round.Status.OPEN):
+            raise _refuse(_("Only a closed round can be sealed."), "not_closed")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # The trigger of migration 0002 lets ballots be deleted in this transaction only.
+                cursor.execute("SET LOCAL programmes.sealing = 'on'")
+        ballots = list(Ballot.objects.filter(round=locked).values_list("choices", "receipt"))
+        secrets.SystemRandom().shuffle(ballots)
+        # Receipts are unique per round: the originals go first, then the shuffled copies.
+        Ballot.objects.filter(round=locked).delete()
+        Ballot.objects.bulk_create(
+            [Ballot(id=uuid.uuid4(), round=locked, choices=c, receipt=r) for c, r in ballots],
+            batch_size=2000,
+        )
+        RollEntry.objects.filter(round=locked).update(has_voted=F("has_voted"))
+    return len(ballots)
+
+
+def _vacuum_ballots() -> None:
+    """R4.4: the old copies of sealed rows stay in the table file until VACUUM; it cannot run
+    inside a transaction, so it is skipped when the caller holds one (tests, a shell)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM programmes_ballot, programmes_rollentry")
+
+
+def round_tie_break(options: Iterable[Option]) -> list[int]:
+    """The order that settles equal approvals, as the round's rule says: the lower cost first,
+    then the need raised earlier (a free-text option after those from needs), then the ballot
+    order. Needs `need` fetched with the options."""
+    latest = datetime.max.replace(tzinfo=UTC)
+
+    def key(option: Option) -> tuple[Decimal, datetime, int, int]:
+        cost = option.cost if option.cost is not None else Decimal(0)
+        raised = option.need.created_at if option.need_id else latest
+        return (cost, raised, option.position, option.pk)
+
+    return [option.pk for option in sorted(options, key=key)]
+
+
+def round_turnout_needed(round: Round) -> int:
+    return max(round.min_turnout, ROUND_TURNOUT_FLOOR)
+
+
+def round_count(*, round: Round) -> Result | None:
+    """Count a sealed round with programmes.tally and publish the result: COUNTED, or VOID
+    when fewer voted than the round needs (then no approvals are stored at all, R7). Refuses to
+    publish unless #ballots == #roll rows voted == #receipts (R9), and logs only the numbers.
+    Safe to run twice: a counted round keeps its result."""
+    with transaction.atomic():
+        locked = _lock_round(round)
+        if locked.status in (Round.Status.COUNTED, Round.Status.VOID):
+            return Result.objects.get(round=locked)
+        if locked.status != Round.Status.CLOSED:
+            # R6: no count of any kind while a round is open.
+            raise _refuse(_("Only a closed round can be counted."), "not_closed")
+        rows = list(Ballot.objects.filter(round=locked).values_list("choices", "receipt"))
+        ballots = [choices for choices, _receipt in rows]
+        receipts = {receipt for _choices, receipt in rows}
+        voters = RollEntry.objects.filter(round=locked, has_voted=True).count()
+        if not len(ballots) == voters == len(receipts):
+            rounds_log.error(
+                "Round %s not published: %d ballots, %d voted on the roll, %d receipts.",
+                locked.pk,
+                len(ballots),
+                voters,
+                len(receipts),
+            )
+            return None
+        approvals: dict[str, int] = {}
+        selected: list[int] = []
+        published = voters >= round_turnout_needed(locked)
+        if published:
+            options = list(locked.options.select_related("need"))
+            counts = tally.approvals(ballots, [option.pk for option in options])
+            approvals = {str(pk): n for pk, n in counts.items()}
+            if locked.budget is not None:
+                selected = tally.equal_shares(
+                    ballots,
+                    {option.pk: option.cost or Decimal(0) for option in options},
+                    locked.budget,
+                    round_tie_break(options),
+                )
+        result = Result.objects.create(
+            round=locked,
+            approvals=approvals,
+            selected=selected,
+            ballots_counted=len(ballots),
+            voters=voters,
+        )
+        locked.status = Round.Status.COUNTED if published else Round.Status.VOID
+        locked.save(update_fields=["status"])
+    round.status = locked.status
+    return result
+
+
+def round_close(*, round: Round) -> Round:
+    """Close a round, then seal it, then count it (R4): each step commits before the next and
+    each is safe to run again, so a crash between them is mended by the next run. A vote that
+    waited for the round's lock finds it closed and is refused; one that got the lock first is
+    sealed and counted."""
+    with transaction.atomic():
+        locked = _lock_round(round)
+        if locked.status == Round.Status.DRAFT:
+            raise _refuse(_("This round has not opened yet."), "not_open")
+        if locked.status == Round.Status.OPEN:
+            locked.status = Round.Status.CLOSED
+            locked.save(update_fields=["status"])
+    if locked.status == Round.Status.CLOSED:
+        round_seal(round=locked)
+        _vacuum_ballots()
+        round_count(round=locked)
+    locked.refresh_from_db()
+    round.status = locked.status
+    return locked
+
+
+def rounds_close_due(now: datetime) -> int:
+    """The minute job: close, seal and count every open round whose time is up, and finish any
+    closed round a crash left uncounted. Returns how many rounds it handled."""
+    due = Round.objects.filter(status=Round.Status.OPEN, closes_at__lte=now) | Round.objects.filter(
+        status=Round.Status.CLOSED
+    )
+    handled = 0
+    for round in due.order_by("closes_at"):
+        try:
+            round_close(round=round)
+        except Exception:
+            # One broken round must not keep the others open; the log names it, nothing more.
+            rounds_log.exception("Round %s could not be closed.", round.pk)
+            continue
+        handled += 1
+    return handled

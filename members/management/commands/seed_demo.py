@@ -28,6 +28,23 @@ from outreach.models import (
     Typology,
     ZeroReport,
 )
+from programmes import services as programme_services
+from programmes.models import (
+    BudgetLine,
+    Comment,
+    Follow,
+    Need,
+    Option,
+    Programme,
+    ProgrammeActivity,
+    Result,
+    RollEntry,
+    Round,
+    SignUp,
+    Stage,
+    Support,
+    Update,
+)
 
 # Shared by every demo login and printed in the README: demo mode only, never real people.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
@@ -197,6 +214,70 @@ ACTIVITIES = [
     ("Priorities discussion", "meeting", 7, None, "coordinator", 0, []),
 ]
 
+# title, category, author, details, show the name, supporters. A need "raised" by an outreach
+# worker was written down in a meeting for a member who gave no name.
+NEEDS = [
+    (
+        "Safe place to rest between shifts",
+        "safety",
+        "member.sun",
+        "Somewhere warm near the market at night.",
+        False,
+        ["member.moon", "member.star"],
+    ),
+    (
+        "Lawyer who helps after an arrest",
+        "rights",
+        "member.moon",
+        "",
+        True,
+        ["member.sun", "member.star"],
+    ),
+    ("Free lubricant at the drop-in", "health", "member.star", "", False, ["member.sun"]),
+    (
+        "Evening hours at the clinic",
+        "health",
+        "worker.hill",
+        "Raised at the Thursday meeting.",
+        False,
+        ["member.star"],
+    ),
+]
+# title, opens in (days), budget, options: (title, plain words, pictogram, cost)
+ROUNDS: list[tuple[Any, ...]] = [
+    (
+        "Our priorities this season",
+        0,
+        None,
+        [
+            ("Legal aid clinic", "A lawyer who listens, once a week.", "scales", None),
+            ("Safer rides home", "Rides home after late work.", "shield", None),
+            ("Peer health checks", "Check-ups with people we trust.", "heart", None),
+            ("Emergency fund", "Small help when money runs out.", "coins", None),
+        ],
+    ),
+    (
+        "Next season's budget",
+        14,
+        Decimal("3000"),
+        [
+            (
+                "Drop-in evenings",
+                "A safe place to meet, two evenings a week.",
+                "people",
+                Decimal("1800"),
+            ),
+            ("Phone credit", "Credit on your phone to call for help.", "phone", Decimal("900")),
+            (
+                "Know your rights",
+                "Short sessions about the law and the police.",
+                "book",
+                Decimal("700"),
+            ),
+        ],
+    ),
+]
+
 
 class Command(BaseCommand):
     help = "Create fictional hotspots, people and demo logins (demo mode only; safe to run twice)."
@@ -261,6 +342,7 @@ class Command(BaseCommand):
                 )
                 created += new
             created += self.outreach(users, hotspots)
+            created += self.programmes(users)
         self.stdout.write(f"Demo data ready ({created} new rows).")
 
     def outreach(self, users: dict[str, User], hotspots: dict[str, Hotspot]) -> int:
@@ -417,3 +499,165 @@ class Command(BaseCommand):
             worker=users["worker.online"], day=today - timedelta(days=1)
         )
         return created + new
+
+    def programmes(self, users: dict[str, User]) -> int:
+        """Needs, an open round and one in preparation, a counted past round and its programmes."""
+        created = 0
+        for title, category, author, details, named, supporters in NEEDS:
+            need, new = Need.objects.get_or_create(
+                title=title,
+                defaults={
+                    "category": category,
+                    "author": users[author],
+                    "entered_by": users[author] if author.startswith("worker.") else None,
+                    "details": details,
+                    "is_anonymous": not named,
+                },
+            )
+            created += new
+            for name in supporters:
+                created += Support.objects.get_or_create(need=need, member=users[name])[1]
+        Comment.objects.get_or_create(
+            need=Need.objects.get(title="Safe place to rest between shifts"),
+            author=users["member.moon"],
+            text="The park is not safe after midnight.",
+        )
+        Need.objects.filter(
+            title="Lawyer who helps after an arrest", status=Need.Status.OPEN
+        ).update(status=Need.Status.SHORTLISTED)
+        now = timezone.now()
+        for title, opens_in, budget, options in ROUNDS:
+            if Round.objects.filter(title=title).exists():
+                continue
+            opens_at = now + timedelta(days=opens_in) - timedelta(minutes=5)
+            demo_round = programme_services.round_save(
+                round=Round(
+                    title=title,
+                    question="What should we do first?",
+                    opens_at=opens_at,
+                    closes_at=opens_at + timedelta(days=14),
+                    budget=budget,
+                    min_turnout=5,
+                    created_by=users["coordinator"],
+                )
+            )
+            for option_title, words, pictogram, cost in options:
+                programme_services.option_save(
+                    option=Option(
+                        round=demo_round,
+                        title=option_title,
+                        plain_text=words,
+                        pictogram=pictogram,
+                        cost=cost,
+                    )
+                )
+            if opens_in == 0:
+                # Opening freezes the roll: the three members with voting consent.
+                programme_services.round_open(round=demo_round, now=now)
+            created += 1
+        return created + self.past_round(users, now)
+
+    def past_round(self, users: dict[str, User], now: Any) -> int:
+        """A round counted months ago (its ballots already purged) and what became of it."""
+        past, new = Round.objects.get_or_create(
+            title="Last year's priorities",
+            defaults={
+                "question": "What matters most to you this year?",
+                "opens_at": now - timedelta(days=120),
+                "closes_at": now - timedelta(days=106),
+                "status": Round.Status.COUNTED,
+                "min_turnout": 5,
+                "created_by": users["coordinator"],
+            },
+        )
+        if not new:
+            return 0
+        specs = [
+            ("Legal advice", "A lawyer who helps us, for free.", "scales", 6),
+            ("A safe place to rest", "A room to rest between work. Safe and free.", "house", 5),
+            ("Phone credit for peers", "So peers can call when someone is in danger.", "phone", 2),
+        ]
+        options = [
+            Option.objects.create(round=past, title=t, plain_text=p, pictogram=pic, position=n)
+            for n, (t, p, pic, _) in enumerate(specs)
+        ]
+        voters = [
+            "coordinator",
+            "worker.river",
+            "worker.hill",
+            "worker.online",
+            "member.sun",
+            "member.moon",
+            "member.star",
+        ]
+        RollEntry.objects.bulk_create(
+            [RollEntry(round=past, member=users[u], has_voted=True) for u in voters]
+        )
+        Result.objects.create(
+            round=past,
+            approvals={str(o.pk): spec[3] for o, spec in zip(options, specs, strict=True)},
+            selected=[options[0].pk, options[1].pk],
+            ballots_counted=len(voters),
+            voters=len(voters),
+            counted_at=past.closes_at + timedelta(hours=2),
+        )
+        legal, rest = options[0], options[1]
+        today = timezone.localdate()
+        programme = programme_services.programme_create(
+            programme=Programme(
+                title="Legal advice nights",
+                goal="Once a month, a lawyer we trust answers our questions at the drop-in.",
+                priority=legal,
+                lead=users["worker.river"],
+                status=Programme.Status.RUNNING,
+            )
+        )
+        stages = [
+            (Stage.Kind.ASSESSMENT, 100, 80, 2, 9, ["member.sun", "member.moon"]),
+            (Stage.Kind.DESIGN, 79, 60, 1, 6, ["member.star"]),
+            (Stage.Kind.IMPLEMENTATION, 59, None, 0, 0, []),
+        ]
+        for kind, start, end, meetings, came, committee in stages:
+            stage = programme.stages.get(kind=kind)
+            stage.starts_on = today - timedelta(days=start)
+            stage.ends_on = today - timedelta(days=end) if end else None
+            stage.meetings_held, stage.members_attended = meetings, came
+            programme_services.stage_save(stage=stage, committee=[users[u] for u in committee])
+        ProgrammeActivity.objects.create(
+            programme=programme,
+            title="Find a lawyer who respects us",
+            priority=legal,
+            responsible=users["worker.river"],
+            starts_on=today - timedelta(days=70),
+            is_done=True,
+        )
+        ProgrammeActivity.objects.create(
+            programme=programme,
+            title="Advice night at the drop-in",
+            priority=legal,
+            responsible=users["worker.river"],
+            starts_on=today + timedelta(days=9),
+        )
+        BudgetLine.objects.create(
+            programme=programme, description="Lawyer's fee, 12 nights", amount=1200, priority=legal
+        )
+        BudgetLine.objects.create(programme=programme, description="Tea and snacks", amount=150)
+        for u in ("member.sun", "member.star"):
+            SignUp.objects.create(programme=programme, member=users[u])
+        for u in ("member.sun", "member.moon"):
+            Follow.objects.create(programme=programme, member=users[u])
+        Update.objects.create(
+            programme=programme,
+            posted_by=users["coordinator"],
+            posted_at=now - timedelta(days=65),
+            text="We found a lawyer. She has helped peers before.",
+        )
+        programme_services.programme_create(
+            programme=Programme(
+                title="Rest room at the drop-in",
+                goal="A quiet room with beds and lockers, open at night.",
+                priority=rest,
+                lead=users["worker.hill"],
+            )
+        )
+        return 1

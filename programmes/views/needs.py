@@ -1,0 +1,327 @@
+"""Community needs: members say what they need, support ("Me too") and discuss each other's
+needs; coordinators moderate, merge duplicates and shortlist needs for a priority round."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members.models import User
+from members.roles import Role, has_role, role_required
+from programmes import services
+from programmes.forms import CommentForm, HideForm, NeedForm, NeedMergeForm
+from programmes.models import Category, Comment, Need, Support
+from programmes.rules import NEED_SUPPORTS_MAX
+
+EVERYONE = (Role.MEMBER, Role.OUTREACH_WORKER, Role.COORDINATOR)
+PAGE_SIZE = 20
+# What the list shows: the needs still being discussed, or (coordinators) the hidden ones.
+SHOW_ACTIVE, SHOW_SHORTLISTED, SHOW_HIDDEN = "", "shortlisted", "hidden"
+
+
+# --- Access --------------------------------------------------------------------------------
+
+
+def needs_visible_to(user: User) -> QuerySet[Need]:
+    """Coordinators see every need; everyone else never learns that a hidden one exists."""
+    if has_role(user, Role.COORDINATOR):
+        return Need.objects.all()
+    return Need.objects.exclude(status=Need.Status.HIDDEN)
+
+
+def with_counts(needs: QuerySet[Need], user: User) -> QuerySet[Need]:
+    """Supports, visible comments and whether `user` supports each need, as subqueries of the
+    one query: no extra query per row, and no join that multiplies supports by comments."""
+
+    def count(model: type[Support | Comment], **filters: Any) -> Coalesce:
+        rows = (
+            model.objects.filter(need=OuterRef("pk"), **filters)
+            .order_by()
+            .values("need")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+    return needs.annotate(
+        support_count=count(Support),
+        comment_count=count(Comment, hidden_reason=""),
+        supported=Exists(Support.objects.filter(need=OuterRef("pk"), member_id=user.pk)),
+    )
+
+
+def get_need_for_user(request: HttpRequest, pk: int) -> Need:
+    need = (
+        with_counts(needs_visible_to(request.user), request.user)
+        .select_related("author", "entered_by", "merged_into")
+        .filter(pk=pk)
+        .first()
+    )
+    if need is None:
+        raise Http404
+    return need
+
+
+def get_comment_for_user(request: HttpRequest, pk: int) -> Comment:
+    """Only coordinators act on a comment itself (role_required has turned others away)."""
+    comment = Comment.objects.select_related("need").filter(pk=pk).first()
+    if comment is None or not has_role(request.user, Role.COORDINATOR):
+        raise Http404
+    return comment
+
+
+def byline(viewer: User, author: User, *, is_anonymous: bool, coordinator: bool) -> str:
+    """Who wrote it, as this viewer may know: coordinators see the username, members see it only
+    when the author chose to show it."""
+    if author.pk == viewer.pk:
+        return _("you")
+    if coordinator or not is_anonymous:
+        return author.username
+    return _("a member")
+
+
+def _label(need: Need, viewer: User, coordinator: bool) -> Need:
+    need.byline = byline(
+        viewer, need.author, is_anonymous=need.is_anonymous, coordinator=coordinator
+    )
+    return need
+
+
+def _back(request: HttpRequest, need: Need) -> HttpResponse:
+    """Back to the page the button was on (the list keeps its filter), else the need."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) and target.startswith(reverse("programmes:need_list")):
+        return redirect(target)
+    return redirect("programmes:need_detail", pk=need.pk)
+
+
+def _supports_used(user: User) -> int | None:
+    if not has_role(user, Role.MEMBER):
+        return None
+    return Support.objects.filter(member=user, need__status__in=services.NEED_ACTIVE).count()
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+@role_required(*EVERYONE)
+def need_list(request: HttpRequest) -> HttpResponse:
+    coordinator = has_role(request.user, Role.COORDINATOR)
+    category = request.GET.get("category", "")
+    if category not in Category.values:
+        category = ""
+    show = request.GET.get("show", "")
+    allowed = [SHOW_ACTIVE, SHOW_SHORTLISTED] + ([SHOW_HIDDEN] if coordinator else [])
+    if show not in allowed:
+        show = SHOW_ACTIVE
+    statuses = {
+        SHOW_ACTIVE: services.NEED_ACTIVE,
+        SHOW_SHORTLISTED: [Need.Status.SHORTLISTED],
+        SHOW_HIDDEN: [Need.Status.HIDDEN],
+    }[show]
+    needs = with_counts(
+        needs_visible_to(request.user).filter(status__in=statuses), request.user
+    ).select_related("author")
+    if category:
+        needs = needs.filter(category=category)
+    needs = needs.order_by("-support_count", "-created_at", "-pk")
+    page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for need in page:
+        _label(need, request.user, coordinator)
+    return render(
+        request,
+        "programmes/need_list.html",
+        {
+            "page": page,
+            "categories": Category.choices,
+            "category": category,
+            "show": show,
+            "coordinator": coordinator,
+            "is_member": has_role(request.user, Role.MEMBER),
+            "can_submit": has_role(request.user, Role.MEMBER)
+            or has_role(request.user, Role.OUTREACH_WORKER),
+            "supports_used": _supports_used(request.user),
+            "supports_max": NEED_SUPPORTS_MAX,
+        },
+    )
+
+
+@role_required(Role.MEMBER, Role.OUTREACH_WORKER)
+def need_create(request: HttpRequest) -> HttpResponse:
+    worker = request.user if has_role(request.user, Role.OUTREACH_WORKER) else None
+    form = NeedForm(request.POST or None, worker=worker)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        member = data.get("member")
+        need = services.need_submit(
+            author=member or request.user,
+            entered_by=worker,
+            title=data["title"],
+            category=data["category"],
+            details=data["details"],
+            is_anonymous=data["is_anonymous"],
+        )
+        messages.success(request, _("Thank you. The need is on the list."))
+        return redirect("programmes:need_detail", pk=need.pk)
+    return render(request, "programmes/need_form.html", {"form": form, "worker": worker})
+
+
+@role_required(*EVERYONE)
+def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, get_need_for_user(request, pk))
+
+
+def _render_detail(
+    request: HttpRequest, need: Need, comment_form: CommentForm | None = None, status: int = 200
+) -> HttpResponse:
+    coordinator = has_role(request.user, Role.COORDINATOR)
+    _label(need, request.user, coordinator)
+    comments = list(need.comments.select_related("author"))
+    if not coordinator:
+        comments = [c for c in comments if not c.hidden_reason]
+    for comment in comments:
+        comment.byline = byline(
+            request.user, comment.author, is_anonymous=comment.is_anonymous, coordinator=coordinator
+        )
+    active = need.status in services.NEED_ACTIVE
+    # A member may not learn the title of a need that was hidden after this one merged into it.
+    merged_into = need.merged_into
+    if merged_into is not None and merged_into.status == Need.Status.HIDDEN and not coordinator:
+        merged_into = None
+    return render(
+        request,
+        "programmes/need_detail.html",
+        {
+            "need": need,
+            "comments": comments,
+            "merged_into": merged_into,
+            "active": active,
+            "coordinator": coordinator,
+            "is_member": has_role(request.user, Role.MEMBER),
+            "comment_form": comment_form or (CommentForm() if active else None),
+            "hide_form": HideForm(auto_id="hide_%s") if coordinator else None,
+            "supports_used": _supports_used(request.user),
+            "supports_max": NEED_SUPPORTS_MAX,
+        },
+        status=status,
+    )
+
+
+# --- Supports and comments -----------------------------------------------------------------
+
+
+@require_POST
+@role_required(Role.MEMBER)
+def need_support(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_need_for_user(request, pk)
+    try:
+        if services.need_support(member=request.user, need=need):
+            messages.success(request, _("Thank you. You support this need."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _back(request, need)
+
+
+@require_POST
+@role_required(Role.MEMBER)
+def need_unsupport(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_need_for_user(request, pk)
+    if services.need_unsupport(member=request.user, need=need):
+        messages.success(request, _("You no longer support this need."))
+    return _back(request, need)
+
+
+@require_POST
+@role_required(*EVERYONE)
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_need_for_user(request, pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, need, comment_form=form)
+    try:
+        services.comment_add(
+            author=request.user,
+            need=need,
+            text=form.cleaned_data["text"],
+            is_anonymous=form.cleaned_data["is_anonymous"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("programmes:need_detail", pk=need.pk)
+    messages.success(request, _("Thank you. Your comment is added."))
+    return redirect("programmes:need_detail", pk=need.pk)
+
+
+# --- Moderation (coordinators) -------------------------------------------------------------
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def need_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_need_for_user(request, pk)
+    form = HideForm(request.POST)
+    if not form.is_valid():
+        return render(request, "programmes/need_hide.html", {"need": need, "form": form})
+    services.need_hide(need=need, reason=form.cleaned_data["reason"])
+    messages.success(request, _("The need is hidden. Only coordinators can see it now."))
+    return redirect("programmes:need_detail", pk=need.pk)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_comment_for_user(request, pk)
+    form = HideForm(request.POST)
+    if not form.is_valid():
+        return render(request, "programmes/comment_hide.html", {"comment": comment, "form": form})
+    services.comment_hide(comment=comment, reason=form.cleaned_data["reason"])
+    messages.success(request, _("The comment is hidden. Only coordinators can see it now."))
+    return redirect("programmes:need_detail", pk=comment.need_id)
+
+
+@role_required(Role.COORDINATOR)
+def need_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_need_for_user(request, pk)
+    if need.status not in services.NEED_ACTIVE:
+        messages.error(request, _("Only open or shortlisted needs can be merged."))
+        return redirect("programmes:need_detail", pk=need.pk)
+    form = NeedMergeForm(request.POST or None, source=need)
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["target"]
+        try:
+            services.need_merge(source=need, target=target)
+        except ValidationError as error:
+            form.add_error("target", error)
+        else:
+            messages.success(request, _("Merged. The supports now count for this need."))
+            return redirect("programmes:need_detail", pk=target.pk)
+    return render(request, "programmes/need_merge.html", {"need": need, "form": form})
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def need_shortlist(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_need_for_user(request, pk)
+    try:
+        need = services.need_shortlist(need=need)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if need.status == Need.Status.SHORTLISTED:
+            messages.success(request, _("Shortlisted for the next priority round."))
+        else:
+            messages.success(request, _("Taken off the shortlist."))
+    return redirect("programmes:need_detail", pk=need.pk)
