@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from members.views import site as member_views
-from monitoring import views as monitoring_views
+from monitoring.views import health as monitoring_views
 
 # The admin login goes through allauth: the same rate limits and the same second factor.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -35,5 +35,6 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("outreach/", include("outreach.urls")),
     path("community/", include("programmes.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("admin/", admin.site.urls),
 ]

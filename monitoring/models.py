@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from members.fields import EncryptedTextField
 
 
 class Heartbeat(models.Model):
@@ -18,3 +22,120 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Place(models.TextChoices):
+    """What the feedback is about."""
+
+    OUTREACH = "outreach", _("Outreach workers")
+    DROP_IN = "drop_in", _("The drop-in centre")
+    PARTNER = "partner", _("A service we sent you to")
+
+
+class Rating(models.IntegerChoices):
+    """Three faces; not answering means "prefer not to say" (NULL)."""
+
+    BAD = 1, _("Bad")
+    OK = 2, _("Okay")
+    GOOD = 3, _("Good")
+
+
+class Feedback(models.Model):
+    """A member's view of a service or referral site, in taps. Anonymous when given with a
+    feedback code (no person), and kept by day only, never by time."""
+
+    place = models.CharField(_("about"), max_length=10, choices=Place.choices)
+    partner = models.ForeignKey(
+        "outreach.Partner", on_delete=models.PROTECT, null=True, blank=True, related_name="feedback"
+    )
+    hotspot = models.ForeignKey(
+        "outreach.Hotspot", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(
+        "members.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback"
+    )
+    respect = models.PositiveSmallIntegerField(
+        _("respect"), choices=Rating.choices, null=True, blank=True
+    )
+    confidentiality = models.PositiveSmallIntegerField(
+        _("kept private"), choices=Rating.choices, null=True, blank=True
+    )
+    waiting_time = models.PositiveSmallIntegerField(
+        _("waiting time"), choices=Rating.choices, null=True, blank=True
+    )
+    commodities_available = models.BooleanField(
+        _("condoms and lubricant there"), null=True, blank=True
+    )
+    would_recommend = models.BooleanField(_("would tell a friend to go"), null=True, blank=True)
+    comment = EncryptedTextField(_("anything else"), null=True, blank=True)
+    given_on = models.DateField(_("given on"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        indexes = [
+            # Scores by place and partner over a period (dashboard and partner scorecards).
+            models.Index(fields=["place", "partner", "given_on"], name="monitoring_feedback_place")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_place_display()} · {self.given_on}"
+
+
+class FeedbackCode(models.Model):
+    """A single-use code handed out at a drop-in, so anyone can give feedback without a login.
+    Only a keyed hash is kept."""
+
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"code {self.pk}"
+
+
+class Complaint(models.Model):
+    """A complaint raised, followed and closed: the quality indicator counts raised vs resolved."""
+
+    class Status(models.TextChoices):
+        RAISED = "raised", _("Raised")
+        FOLLOWED_UP = "followed_up", _("Being followed up")
+        CLOSED = "closed", _("Closed")
+
+    place = models.CharField(_("about"), max_length=10, choices=Place.choices)
+    partner = models.ForeignKey(
+        "outreach.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    person = models.ForeignKey(
+        "members.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    description = EncryptedTextField(_("what happened"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.RAISED
+    )
+    raised_on = models.DateField(_("raised on"), default=timezone.localdate)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolution = EncryptedTextField(_("what was done"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [models.Index(fields=["status", "raised_on"], name="monitoring_complaint_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_place_display()} · {self.raised_on}"
