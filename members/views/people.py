@@ -21,6 +21,7 @@ from members.models import AccessLog, Person, PossibleDuplicate, User
 from members.roles import Role, has_role, role_required
 from outreach.access import referrals_visible_to
 from outreach.models import Assignment, Hotspot
+from outreach.views.contact_form import person_outreach
 
 STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 PAGE_SIZE = 50
@@ -163,25 +164,18 @@ def person_open_outside(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*STAFF)
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request, pk)
+    open_consents = list(person.consents.filter(withdrawn_at__isnull=True))
     context: dict[str, Any] = {
         "person": person,
-        "consents": person.consents.filter(withdrawn_at__isnull=True),
-        "consent_form": ConsentForm(
-            initial={
-                "purposes": [c.purpose for c in person.consents.filter(withdrawn_at__isnull=True)]
-            }
-        ),
-    }
-    context["referrals"] = (
-        referrals_visible_to(request.user)
+        "consents": open_consents,
+        "consent_form": ConsentForm(initial={"purposes": [c.purpose for c in open_consents]}),
+        "referrals": referrals_visible_to(request.user)
         .filter(person=person)
         .select_related("partner")
-        .order_by("-made_on", "-pk")[:20]
-    )
-    # Contacts, latest risk assessment and open violence follow-ups (outreach app).
-    from outreach.views.contact_form import person_outreach
-
-    context["outreach"] = person_outreach(request, person)
+        .order_by("-made_on", "-pk")[:20],
+        # Contacts, latest risk assessment and open violence follow-ups.
+        "outreach": person_outreach(request, person),
+    }
     if has_role(request.user, Role.COORDINATOR):
         context["log"] = person.access_log.select_related("actor").order_by("-at")[:20]
     return render(request, "members/person_detail.html", context)
