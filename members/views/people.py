@@ -17,10 +17,9 @@ from django.views.decorators.http import require_POST
 from members import services
 from members.access import get_person_for_user
 from members.forms import CodeForm, ConsentForm, MergeForm, PersonForm, ReasonForm
-from members.models import AccessLog, Person, PossibleDuplicate, User
+from members.models import AccessLog, Person, PossibleDuplicate
 from members.roles import Role, has_role, role_required
-from outreach.access import referrals_visible_to
-from outreach.models import Assignment, Hotspot
+from outreach.access import hotspots_visible_to, referrals_visible_to
 from outreach.views.contact_form import person_outreach
 
 STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
@@ -29,19 +28,11 @@ PAGE_SIZE = 50
 OPENING_TOKEN_SECONDS = 15 * 60
 
 
-def hotspots_for(user: User) -> Any:
-    if has_role(user, Role.COORDINATOR):
-        return Hotspot.objects.all()
-    return Hotspot.objects.filter(
-        pk__in=Assignment.objects.current().filter(worker=user).values("hotspot")
-    )
-
-
 @role_required(*STAFF)
 def person_list(request: HttpRequest) -> HttpResponse:
     # Three queries whatever the numbers: the count, one page of people with their hotspots,
     # and the hotspots for the filter.
-    hotspots = hotspots_for(request.user)
+    hotspots = hotspots_visible_to(request.user)
     people = (
         Person.objects.visible_to(request.user)
         .filter(erased_at__isnull=True)
@@ -77,7 +68,7 @@ def person_register(request: HttpRequest) -> HttpResponse:
 
 
 def _find_or_register(request: HttpRequest, *, register: bool) -> HttpResponse:
-    hotspots = hotspots_for(request.user)
+    hotspots = hotspots_visible_to(request.user)
     registering = register and request.POST.get("action") == "register"
     code_form = CodeForm(request.POST or None)
     # The details are checked only when registering; a lookup just keeps what was typed.
@@ -188,7 +179,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PersonForm(
         request.POST or None,
         instance=person,
-        hotspots=hotspots_for(request.user),
+        hotspots=hotspots_visible_to(request.user),
         hotspot_required=not has_role(request.user, Role.COORDINATOR),
     )
     if posting and form.is_valid():
