@@ -24,7 +24,7 @@ def log_in_and_open_needs(page: Page, base_url: str, user: User) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.get_by_text("Menu", exact=True).click()
-    page.get_by_role("link", name="Needs").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Needs").click()
     expect(page.get_by_role("heading", name="Needs", level=1)).to_be_visible()
 
 

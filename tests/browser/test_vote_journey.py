@@ -56,7 +56,7 @@ def test_a_member_votes_and_later_reads_the_results(
     log_in(page, live_server.url, member)
     # First, "me too" on a need another member raised.
     page.get_by_text("Menu").click()
-    page.get_by_role("link", name="Needs", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Needs").click()
     page.get_by_role("button", name="Me too : Night bus passes").click()
     assert need.supports.filter(member=member).exists()
 
