@@ -161,6 +161,8 @@ OUTSIDE_ACCESS_HOURS = env.int("OUTSIDE_ACCESS_HOURS", default=3)
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 # Counts under this are hidden in exports and subgroup figures (small-cell suppression).
 SMALL_CELL_MIN = env.int("SMALL_CELL_MIN", default=5)
+# The month the reporting year starts (reach is counted once a year): 10 is 1 October.
+REPORTING_YEAR_START_MONTH = env.int("REPORTING_YEAR_START_MONTH", default=10)
 
 # --- Templates, forms and languages ----------------------------------------------------------
 

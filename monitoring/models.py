@@ -41,8 +41,8 @@ class Rating(models.IntegerChoices):
 
 
 class Feedback(models.Model):
-    """A member's view of a service or referral site, in taps. Anonymous when given with a
-    feedback code (no person), and kept by day only, never by time."""
+    """A member's view of a service or referral site, in taps. Never linked to the person who
+    gave it (only totals are ever shown), and kept by day only, never by time."""
 
     place = models.CharField(_("about"), max_length=10, choices=Place.choices)
     partner = models.ForeignKey(
@@ -50,9 +50,6 @@ class Feedback(models.Model):
     )
     hotspot = models.ForeignKey(
         "outreach.Hotspot", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    person = models.ForeignKey(
-        "members.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback"
     )
     respect = models.PositiveSmallIntegerField(
         _("respect"), choices=Rating.choices, null=True, blank=True

@@ -31,7 +31,7 @@ Position = tuple[int, int]
 
 
 def small_cell_minimum() -> int:
-    return getattr(settings, "SMALL_CELL_MIN", 5)
+    return settings.SMALL_CELL_MIN
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def staffing_figures(request: HttpRequest) -> HttpResponse:
         Q(ended_on__isnull=True) | Q(ended_on__gte=staffing.window_start(month)),
         started_on__lte=staffing.last_of_month(month),
     )
-    min_cell = getattr(settings, "SMALL_CELL_MIN", 5)
+    min_cell = settings.SMALL_CELL_MIN
     figures = staffing.staffing_figures(rows, month, min_cell=min_cell)
     return render(
         request,

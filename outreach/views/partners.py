@@ -73,7 +73,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     service = request.GET.get("service", "")
     if service not in Service.values:
         service = ""
-    min_cell = getattr(settings, "SMALL_CELL_MIN", 5)
+    min_cell = settings.SMALL_CELL_MIN
     labels = dict(Service.choices)
     rows = []
     # Services are a short JSON list, filtered here: the same on SQLite and PostgreSQL.

@@ -20,6 +20,7 @@ PUBLIC = {
     "mfa_authenticate",  # the second step of logging in
     "healthz",
     "invitation_redeem",  # a person creates their login with the code handed to them
+    "feedback_with_code",  # anonymous feedback with a printed single-use code
     "quick_exit",  # leaves for the neutral site, logged in or not
     "set_language",  # POST only; a GET is turned away
 }

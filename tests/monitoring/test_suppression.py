@@ -121,8 +121,10 @@ def test_the_minimum_comes_from_the_settings(settings: Any) -> None:
     assert not suppress([[7, 50], [60, 70]]).has_hidden
 
 
-def test_the_default_minimum_is_five(settings: Any) -> None:
-    del settings.SMALL_CELL_MIN
+def test_the_default_minimum_is_five() -> None:
+    from config import settings as configured
+
+    assert configured.SMALL_CELL_MIN == 5
     assert suppress([[4, 50], [60, 70]]).show(0, 0) == "<5"
     assert not suppress([[5, 50], [60, 70]]).has_hidden
 

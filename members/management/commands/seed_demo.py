@@ -15,6 +15,8 @@ from django.utils import timezone
 from members import services
 from members.models import Employment, Person, User
 from members.uic import uic_hash
+from monitoring import services_feedback
+from monitoring.models import Complaint, Feedback, Place, Rating
 from outreach import services as outreach_services
 from outreach.models import (
     Assignment,
@@ -343,6 +345,7 @@ class Command(BaseCommand):
                 created += new
             created += self.outreach(users, hotspots)
             created += self.programmes(users)
+            created += self.feedback(users)
         self.stdout.write(f"Demo data ready ({created} new rows).")
 
     def outreach(self, users: dict[str, User], hotspots: dict[str, Hotspot]) -> int:
@@ -659,5 +662,76 @@ class Command(BaseCommand):
                 priority=rest,
                 lead=users["worker.hill"],
             )
+        )
+        return 1
+
+    def feedback(self, users: dict[str, User]) -> int:
+        """Feedback and complaints: enough answers about the clinic for its scorecard, too few
+        about legal aid (shown as "not enough answers yet"), and last month's for the dashboard."""
+        if Feedback.objects.exists():
+            return 0
+        today = timezone.localdate()
+        clinic = Partner.objects.get(name="Harbour health clinic")
+        legal = Partner.objects.get(name="Lantern legal aid")
+        river = Hotspot.objects.get(name="Riverside market")
+        for days, respect, private, recommend in [
+            (3, 3, 3, True),
+            (10, 3, 2, True),
+            (25, 2, 3, True),
+            (40, 3, 3, None),
+            (60, 1, 1, False),
+            (90, 3, 3, True),
+            (120, None, 3, True),
+        ]:
+            Feedback.objects.create(
+                place=Place.PARTNER,
+                partner=clinic,
+                respect=respect,
+                confidentiality=private,
+                would_recommend=recommend,
+                commodities_available=True,
+                given_on=today - timedelta(days=days),
+            )
+        for days in (5, 15, 30):
+            Feedback.objects.create(
+                place=Place.PARTNER,
+                partner=legal,
+                respect=3,
+                would_recommend=True,
+                given_on=today - timedelta(days=days),
+            )
+        last_month_day = today.replace(day=1) - timedelta(days=10)
+        for place, hotspot, respect, private, waiting, recommend in [
+            (Place.OUTREACH, river, Rating.GOOD, Rating.GOOD, Rating.OK, True),
+            (Place.OUTREACH, river, Rating.GOOD, Rating.OK, Rating.GOOD, True),
+            (Place.DROP_IN, None, Rating.GOOD, Rating.GOOD, Rating.GOOD, True),
+            (Place.DROP_IN, None, Rating.BAD, None, Rating.OK, None),
+        ]:
+            Feedback.objects.create(
+                place=place,
+                hotspot=hotspot,
+                respect=respect,
+                confidentiality=private,
+                waiting_time=waiting,
+                would_recommend=recommend,
+                given_on=last_month_day,
+            )
+        services_feedback.complaint_create(
+            person=getattr(users["member.sun"], "person", None),
+            place=Place.PARTNER,
+            partner=clinic,
+            description="The receptionist asked about my work in front of everyone.",
+        )
+        closed = services_feedback.complaint_create(
+            person=None,
+            place=Place.DROP_IN,
+            partner=None,
+            description="The drop-in was closed on the day it should have been open.",
+        )
+        services_feedback.complaint_update(
+            complaint=closed,
+            actor=users["coordinator"],
+            status=Complaint.Status.CLOSED,
+            resolution="Opening days are now on the door and in the chat group.",
         )
         return 1

@@ -1,0 +1,185 @@
+"""Reads for the coordinator dashboard: the period a filter asks for, the trend charts as SVG
+path data, and the indicator table as exported, with small counts of people hidden
+(monitoring.suppression). Pure functions: the figures come from monitoring.indicators."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from monitoring.indicators import (
+    AREAS,
+    COUNT,
+    SHARE,
+    Area,
+    Figure,
+    Group,
+    Row,
+    reporting_year_start,
+)
+from monitoring.suppression import SuppressedTable, suppress
+from outreach.indicators_contacts import Period
+
+# --- Periods -----------------------------------------------------------------------------------
+
+
+def last_full_month(today: date) -> Period:
+    previous = today.replace(day=1) - timedelta(days=1)
+    return Period.month(previous.year, previous.month)
+
+
+def period_for(kind: str, month: date | None, first: date | None, last: date | None) -> Period:
+    """The period a valid filter form asks for; the last full month when it asks for none."""
+    if kind == "custom" and first and last:
+        return Period(first, last)
+    if month is None:
+        return last_full_month(date.today())
+    if kind == "quarter":
+        start = (month.month - 1) // 3 * 3 + 1
+        end = start + 2
+        return Period(
+            date(month.year, start, 1),
+            date(month.year, end, calendar.monthrange(month.year, end)[1]),
+        )
+    if kind == "year":
+        start = reporting_year_start(month)
+        end_year = start.year + 1 if start.month > 1 else start.year
+        end_month = start.month - 1 if start.month > 1 else 12
+        return Period(
+            start,
+            date(end_year, end_month, calendar.monthrange(end_year, end_month)[1]),
+        )
+    return Period.month(month.year, month.month)
+
+
+# --- Charts ------------------------------------------------------------------------------------
+
+CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 320, 120, 8
+
+
+@dataclass(frozen=True)
+class Chart:
+    path: str
+    dots: list[tuple[float, float]]
+    width: int = CHART_WIDTH
+    height: int = CHART_HEIGHT
+
+
+def line_chart(values: Sequence[float | None]) -> Chart:
+    """SVG path data of a line through `values`, scaled from zero to the largest; a missing
+    value breaks the line."""
+    known = [v for v in values if v is not None]
+    top = max(known, default=0) or 1
+    step = (CHART_WIDTH - 2 * CHART_PAD) / max(len(values) - 1, 1)
+    commands, dots, pen_down = [], [], False
+    for i, value in enumerate(values):
+        if value is None:
+            pen_down = False
+            continue
+        x = round(CHART_PAD + i * step, 1)
+        y = round(CHART_HEIGHT - CHART_PAD - (CHART_HEIGHT - 2 * CHART_PAD) * value / top, 1)
+        commands.append(f"{'L' if pen_down else 'M'}{x} {y}")
+        dots.append((x, y))
+        pen_down = True
+    return Chart(" ".join(commands), dots)
+
+
+# --- The exported table ------------------------------------------------------------------------
+
+
+def _people_table(figure: Figure) -> SuppressedTable | None:
+    """The figure's counts of people with their totals, suppressed; None when it counts none."""
+    if figure.protects is None or figure.numerator is None:
+        return None
+    numerator = int(figure.numerator)
+    # A figure without groups is a table of one line: its own total.
+    groups = figure.groups or (Group("", figure.numerator, figure.denominator),)
+    if figure.protects == COUNT:
+        cells = [[int(g.numerator or 0)] for g in groups]
+        # People are counted once overall: the total may be less than the sum of the lines.
+        return suppress(cells, column_totals=[numerator], total=numerator)
+    denominator = int(figure.denominator or 0)
+    cells = [
+        [int(g.numerator or 0), max(int(g.denominator or 0) - int(g.numerator or 0), 0)]
+        for g in groups
+    ]
+    return suppress(
+        cells,
+        row_totals=[max(int(g.denominator or 0), int(g.numerator or 0)) for g in groups],
+        column_totals=[numerator, max(denominator - numerator, 0)],
+        total=max(denominator, numerator),
+    )
+
+
+def people_table(figure: Figure) -> SuppressedTable | None:
+    return _people_table(figure)
+
+
+def _number(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _value(value: float | int | Any, percent: bool) -> str:
+    if value is None:
+        return ""
+    if percent:
+        return f"{float(value):.3f}"
+    return str(value)
+
+
+def _line(
+    row: Row, group: str, table: SuppressedTable | None, index: int | None, item: Group | Figure
+) -> list[str]:
+    indicator = row.indicator
+    numerator, denominator = _number(item.numerator), _number(item.denominator)
+    value = _value(item.value, indicator.percent)
+    if table is not None:
+        numerator = table.show(index, 0)
+        if row.figure.protects == SHARE:
+            denominator = table.show(index, None)
+        elif isinstance(item.denominator, int) and 0 < item.denominator < table.minimum:
+            # A size estimate is not a count of people known to us, but a tiny one is hidden.
+            denominator, value = f"<{table.minimum}", ""
+        if table.value(index, 0) is None or (
+            row.figure.protects == SHARE and table.value(index, None) is None
+        ):
+            value = ""
+    if not row.figure.recorded:
+        value = _("not recorded yet")
+    return [
+        str(indicator.name),
+        str(AREAS[indicator.area]),
+        group,
+        numerator,
+        denominator,
+        value,
+        str(indicator.definition),
+    ]
+
+
+def indicator_lines(areas: list[Area]) -> list[list[str]]:
+    """The export: one line per indicator overall and one per group, counts of people under
+    the minimum shown as "<5" and a complement of each left empty."""
+    lines = [
+        [
+            _("Indicator"),
+            _("Area"),
+            _("Group"),
+            _("Numerator"),
+            _("Denominator"),
+            _("Value"),
+            _("Definition"),
+        ]
+    ]
+    for area in areas:
+        for row in area.rows:
+            table = _people_table(row.figure)
+            lines.append(_line(row, _("All"), table, None, row.figure))
+            for i, group in enumerate(row.figure.groups):
+                lines.append(_line(row, group.label, table, i, group))
+    return lines

@@ -1,0 +1,149 @@
+"""For coordinators: every indicator for a period, with its definition beside it, 12-month trends
+of coverage and reach, the hotspots under the coverage alert, and the same table as a download
+with small counts of people hidden."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from members.models import User
+from members.roles import Role, role_required
+from monitoring import indicators
+from monitoring.forms import DashboardFilterForm
+from monitoring.services_dashboard import indicator_lines, line_chart, period_for
+from outreach.indicators_contacts import Period
+from outreach.models import Hotspot, Typology
+
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filter_form(request: HttpRequest) -> DashboardFilterForm:
+    # Names only: the hotspots' encrypted safety notes are not decrypted to fill a menu.
+    workers = (
+        User.objects.filter(Q(is_outreach_worker=True) | Q(assignments__isnull=False))
+        .distinct()
+        .only("username")
+        .order_by("username")
+    )
+    hotspots = Hotspot.objects.only("name").order_by("name")
+    return DashboardFilterForm(
+        request.GET or None, hotspots=hotspots, workers=workers, typologies=Typology.choices
+    )
+
+
+def _chosen(form: DashboardFilterForm) -> tuple[Period, indicators.Filters]:
+    """The period and filters of a valid form, or the defaults of an empty one."""
+    data = form.cleaned_data if form.is_bound else {}
+    period = period_for(
+        data.get("period") or "month", data.get("month"), data.get("date_from"), data.get("date_to")
+    )
+    hotspot, worker = data.get("hotspot"), data.get("worker")
+    filters = indicators.Filters(
+        hotspot_ids=(hotspot.pk,) if hotspot else (),
+        typology=data.get("typology") or "",
+        worker_id=worker.pk if worker else None,
+    )
+    return period, filters
+
+
+def _trend(points: list[indicators.TrendPoint], percent: bool) -> dict[str, Any]:
+    values = [p.value for p in points]
+    return {
+        "chart": line_chart([float(v) if v is not None else None for v in values]),
+        "points": points,
+        "percent": percent,
+    }
+
+
+@require_GET
+@role_required(Role.COORDINATOR)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    # Queries: the hotspots and workers of the filter, then a fixed number per indicator and
+    # per trend month (see each function in monitoring.indicators); none grows with the data.
+    form = _filter_form(request)
+    if form.is_bound and not form.is_valid():
+        return render(request, "monitoring/dashboard.html", {"form": form}, status=400)
+    period, filters = _chosen(form)
+    areas = indicators.compute_all(period, filters)
+    coverage = next(
+        row.figure for area in areas for row in area.rows if row.indicator.slug == "coverage"
+    )
+    months = indicators.last_months(period.last or period.first)  # type: ignore[arg-type]
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "form": form,
+            "period": period,
+            "headline": [a for a in areas if a.slug in indicators.HEADLINE_AREAS],
+            "others": [a for a in areas if a.slug not in indicators.HEADLINE_AREAS],
+            "alerts": indicators.hotspots_below_alert(coverage),
+            "coverage_alert": indicators.COVERAGE_ALERT,
+            "coverage_trend": _trend(indicators.coverage_trend(months, filters), True),
+            "reach_trend": _trend(indicators.reach_trend(months, filters), False),
+            "xlsx": "xlsx" in _formats(),
+        },
+    )
+
+
+def _safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
+def _csv(lines: list[list[str]], filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # so a spreadsheet reads accented headers as UTF-8
+    writer = csv.writer(buffer)
+    for line in lines:
+        writer.writerow([_safe(value) for value in line])
+    return HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+
+
+def _xlsx(lines: list[list[str]], filename: str) -> HttpResponse:
+    from openpyxl import Workbook  # imported here: only this download needs it
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Indicators"))
+    for line in lines:
+        sheet.append([_safe(value) for value in line])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+
+
+def _formats() -> tuple[str, ...]:
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        return ("csv",)
+    return ("csv", "xlsx")
+
+
+@require_GET
+@role_required(Role.COORDINATOR)
+def dashboard_export(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    export_format = request.GET.get("format", "csv")
+    if (form.is_bound and not form.is_valid()) or export_format not in _formats():
+        # The download links carry the dashboard's filters: a broken one shows the form.
+        return render(request, "monitoring/dashboard.html", {"form": form}, status=400)
+    period, filters = _chosen(form)
+    lines = indicator_lines(indicators.compute_all(period, filters))
+    # A neutral name: a downloads folder tells nothing about what the file holds.
+    filename = f"export-{period.slug}.{export_format}"
+    response = (_xlsx if export_format == "xlsx" else _csv)(lines, filename)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

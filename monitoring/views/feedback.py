@@ -1,0 +1,256 @@
+"""Community feedback and complaints: a member's taps on a service, anonymous feedback with a
+printed single-use code, and complaints raised by members and followed up by coordinators."""
+
+from __future__ import annotations
+
+import time
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+
+from members.access import get_person_for_user, is_staff
+from members.crypto import keyed_hash
+from members.models import Person
+from members.roles import Role, has_role, role_required
+from monitoring import services_feedback as services
+from monitoring.forms import (
+    ComplaintFilterForm,
+    ComplaintForm,
+    ComplaintUpdateForm,
+    FeedbackCodeForm,
+    FeedbackCodesCreateForm,
+    FeedbackForm,
+)
+from monitoring.models import Complaint
+
+PAGE_SIZE = 25
+# Wrong codes allowed from one address before it must wait: enough for a drop-in's shared wifi,
+# far too few to guess one of 31^8 codes.
+CODE_FAILURES_ALLOWED = 10
+CODE_WINDOW_SECONDS = 10 * 60
+STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
+
+
+def _own_person(request: HttpRequest) -> Person | None:
+    return Person.objects.filter(user=request.user, merged_into__isnull=True).first()
+
+
+@role_required(Role.MEMBER)
+def feedback_create(request: HttpRequest) -> HttpResponse:
+    person = _own_person(request)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.feedback_create(data=form.cleaned_data)
+        return redirect("monitoring:feedback_thanks")
+    complaints = (
+        Complaint.objects.filter(person=person)
+        .select_related("partner")
+        .only("place", "status", "raised_on", "closed_on", "partner__name")
+        .order_by("-raised_on", "-pk")
+        if person is not None
+        else Complaint.objects.none()
+    )
+    return render(
+        request,
+        "monitoring/feedback_form.html",
+        {"form": form, "complaints": complaints, "with_code": False},
+    )
+
+
+def feedback_thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "monitoring/feedback_thanks.html")
+
+
+@login_not_required
+@sensitive_post_parameters("code")
+def feedback_with_code(request: HttpRequest) -> HttpResponse:
+    """Two steps on one address: type the code, then the same form as members, which carries
+    the code in a hidden field. Nothing is kept in a session; the code is used up only when the
+    feedback is saved, in the same transaction."""
+    if request.method != "POST" and request.GET.get("sent"):
+        return render(request, "monitoring/feedback_thanks.html", {"with_code": True})
+    if request.method != "POST" or _too_many_failures(request):
+        return _code_step(request)
+    code_form = FeedbackCodeForm(request.POST)
+    if not code_form.is_valid():
+        return _code_step(request)
+    code = services.feedback_code_normalise(code_form.cleaned_data["code"])
+    if request.POST.get("step") != "answers":
+        return _code_step(request)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.feedback_with_code_create(code=code, data=form.cleaned_data)
+        except services.FeedbackCodeRefused:
+            return _code_step(request, refused=True)
+        # The thanks is this same public page, so no other address has to be public.
+        return redirect(f"{reverse('monitoring:feedback_with_code')}?sent=1")
+    return _answers_step(request, form, code)
+
+
+def _answers_step(request: HttpRequest, form: FeedbackForm, code: str) -> HttpResponse:
+    response = render(
+        request,
+        "monitoring/feedback_form.html",
+        {"form": form, "complaints": (), "with_code": True, "code": code},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _code_refused_message() -> str:
+    # One message for unknown, used and expired codes: codes cannot be probed.
+    return _(
+        "This code does not work. It may be mistyped, already used or expired: ask for a new one."
+    )
+
+
+def _code_step(request: HttpRequest, *, refused: bool = False) -> HttpResponse:
+    form = FeedbackCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and _too_many_failures(request):
+        form.add_error(
+            None, _("Too many wrong codes from this connection. Wait 10 minutes and try again.")
+        )
+        status = 429
+    elif refused:
+        _count_failure(request)
+        form.add_error("code", _code_refused_message())
+    elif request.method == "POST" and form.is_valid():
+        code = services.feedback_code_normalise(form.cleaned_data["code"])
+        try:
+            services.feedback_code_check(code=code)
+        except services.FeedbackCodeRefused:
+            _count_failure(request)
+            form.add_error("code", _code_refused_message())
+        else:
+            return _answers_step(request, FeedbackForm(), code)
+    return render(request, "monitoring/feedback_code.html", {"form": form}, status=status)
+
+
+def _failures_key(request: HttpRequest) -> str:
+    # The address is hashed: the cache table is no place to keep who visited.
+    address = get_adapter(request).get_client_ip(request)
+    key = keyed_hash("monitoring.feedback.code.failures", key=settings.SECRET_KEY)
+    return f"feedback-code:{keyed_hash(address, key=key)}"
+
+
+def _recent_failures(request: HttpRequest) -> list[float]:
+    since = time.time() - CODE_WINDOW_SECONDS
+    return [at for at in cache.get(_failures_key(request), []) if at > since]
+
+
+def _too_many_failures(request: HttpRequest) -> bool:
+    return len(_recent_failures(request)) >= CODE_FAILURES_ALLOWED
+
+
+def _count_failure(request: HttpRequest) -> None:
+    failures = [*_recent_failures(request), time.time()]
+    cache.set(_failures_key(request), failures, CODE_WINDOW_SECONDS)
+
+
+@role_required(*STAFF)
+def feedback_codes_create(request: HttpRequest) -> HttpResponse:
+    """Rendered, not redirected: the codes exist only in this one response."""
+    form = FeedbackCodesCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = services.feedback_codes_create(actor=request.user, count=form.cleaned_data["count"])
+        response = render(
+            request,
+            "monitoring/feedback_codes.html",
+            {
+                "codes": codes,
+                "valid_days": services.CODE_VALID_DAYS,
+                "code_url": request.build_absolute_uri(reverse("monitoring:feedback_with_code")),
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "monitoring/feedback_codes_form.html", {"form": form})
+
+
+# --- Complaints ------------------------------------------------------------------------------
+
+
+@role_required(Role.MEMBER, Role.OUTREACH_WORKER)
+def complaint_create(request: HttpRequest) -> HttpResponse:
+    """A member's own complaint; an outreach worker may raise one on a member's behalf by
+    coming from their record (?person=<id>), or for nobody in particular."""
+    person: Person | None = None
+    on_behalf = False
+    if is_staff(request.user):
+        raw = request.GET.get("person") or request.POST.get("person")
+        if raw:
+            if not raw.isdigit():
+                raise Http404
+            person = get_person_for_user(request, int(raw), write=True)
+            on_behalf = True
+    else:
+        person = _own_person(request)
+    form = ComplaintForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.complaint_create(
+            person=person,
+            place=data["place"],
+            partner=data["partner"],
+            description=data["description"],
+        )
+        messages.success(request, _("Thank you. Your complaint has been sent to a coordinator."))
+        if has_role(request.user, Role.MEMBER) and not on_behalf:
+            return redirect("monitoring:feedback_create")
+        return redirect("home")
+    return render(
+        request,
+        "monitoring/complaint_form.html",
+        {"form": form, "person": person if on_behalf else None},
+    )
+
+
+@role_required(Role.COORDINATOR)
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    # Queries, however many complaints: the count and one page with partners (nothing
+    # encrypted is decrypted: what happened is read on the complaint's own page).
+    form = ComplaintFilterForm(request.GET or None)
+    complaints = Complaint.objects.all()
+    if form.is_valid() and form.cleaned_data.get("status"):
+        complaints = complaints.filter(status=form.cleaned_data["status"])
+    complaints = (
+        complaints.select_related("partner")
+        .only("place", "status", "raised_on", "closed_on", "partner__name")
+        .order_by("-raised_on", "-pk")
+    )
+    page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "monitoring/complaint_list.html", {"form": form, "page": page})
+
+
+@role_required(Role.COORDINATOR)
+def complaint_update(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = Complaint.objects.select_related("partner", "person").filter(pk=pk).first()
+    if complaint is None:
+        raise Http404
+    form = ComplaintUpdateForm(
+        request.POST or None,
+        initial={"status": complaint.status, "resolution": complaint.resolution or ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.complaint_update(
+            complaint=complaint,
+            actor=request.user,
+            status=form.cleaned_data["status"],
+            resolution=form.cleaned_data["resolution"],
+        )
+        messages.success(request, _("The complaint was updated."))
+        return redirect("monitoring:complaint_list")
+    return render(
+        request, "monitoring/complaint_update.html", {"form": form, "complaint": complaint}
+    )
