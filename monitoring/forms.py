@@ -197,7 +197,7 @@ class DashboardFilterForm(forms.Form):
             if not end:
                 self.add_error("date_to", _("Choose the last day."))
         elif start or end:
-            self.add_error("period", _("Choose \u201cDates below\u201d to use dates."))
+            self.add_error("period", _("Choose 'Dates below' to use dates."))
         if start and end and start > end:
             self.add_error("date_to", _("The end comes before the start."))
         return data

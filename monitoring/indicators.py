@@ -660,8 +660,8 @@ REGISTRY: list[Indicator] = [
         _("Workers within the caseload range"),
         COVERAGE,
         _(
-            "Outreach workers whose active people number 35 to 65 (target 1 to 50), out of all "
-            "outreach workers, on the period's last day."
+            "Outreach workers whose active people number 35 to 65 (about 50 is the target), "
+            "out of all outreach workers, on the period's last day."
         ),
         ("worker",),
         caseload,
@@ -671,7 +671,7 @@ REGISTRY: list[Indicator] = [
         _("Feedback: good"),
         QUALITY,
         _(
-            "Answers \u201cgood\u201d to respect, privacy and waiting time, out of the answers "
+            "Answers 'good' to respect, privacy and waiting time, out of the answers "
             "given in the period; by place and partner."
         ),
         PLACES,
@@ -758,7 +758,7 @@ REGISTRY: list[Indicator] = [
         "would_recommend",
         _("Would recommend"),
         ACCEPTANCE,
-        _("Feedback answering yes to \u201cwould you tell a friend to go\u201d, out of answers."),
+        _("Feedback answering yes to 'would you tell a friend to go', out of answers."),
         PLACES,
         would_recommend,
     ),
