@@ -343,3 +343,74 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} · {self.requested_at:%Y-%m-%d}"
+
+
+class Reminder(models.Model):
+    """The outbox: one row per (person, kind, object, due date), written in the same transaction
+    as its cause or by a planning job. Celery beat claims due rows and delivers them; the web
+    request never talks to the broker."""
+
+    class Kind(models.TextChoices):
+        DAILY_LIST = "daily_list", _("Your list for today")
+        REFERRAL_FOLLOW_UP = "referral_follow_up", _("A follow-up is due")
+        NOT_SEEN = "not_seen", _("Someone has not been seen for a while")
+        ROUND_OPENED = "round_opened", _("A vote has opened")
+        ROUND_CLOSING = "round_closing", _("A vote closes soon")
+        RESULTS_OUT = "results_out", _("Results are out")
+        COVERAGE_ALERT = "coverage_alert", _("Weekly coverage check")
+        MONTHLY_REPORT = "monthly_report", _("Monthly report due")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Not sent (preferences)")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # What it is about, as "<model>:<id>" ("" when it is about nothing in particular).
+    object_key = models.CharField(max_length=40, blank=True)
+    due_on = models.DateField(_("due on"))
+    # Not before this moment (quiet hours push it later).
+    send_after = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempt_id = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # The in-app inbox: shown until the person marks it done.
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "object_key", "due_on"], name="members_reminder_once"
+            )
+        ]
+        indexes = [
+            # The dispatcher's claim: pending rows whose time has come.
+            models.Index(fields=["status", "send_after"], name="members_reminder_due"),
+            # The inbox bell: a user's sent, not yet done reminders.
+            models.Index(fields=["user", "status", "done_at"], name="members_reminder_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.due_on}"
+
+
+class NotificationPreference(models.Model):
+    """How and when a person wants to be reminded. Defaults: in-app only, no quiet hours."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    by_email = models.BooleanField(_("also by e-mail"), default=False)
+    # Shown as the e-mail's sender: something that means nothing to anyone else.
+    sender_name = models.CharField(_("sender name"), max_length=40, default="Reminder")
+    quiet_from = models.TimeField(_("no reminders from"), null=True, blank=True)
+    quiet_until = models.TimeField(_("until"), null=True, blank=True)
+    muted_kinds = models.JSONField(_("kinds I do not want"), default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user_id}"
