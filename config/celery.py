@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import beat_init, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -13,12 +14,21 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The daily planning task lives beside members.tasks, in members.tasks_planning.
+app.autodiscover_tasks(related_name="tasks_planning")
 
 app.conf.beat_schedule = {
     # Every minute: proves to /healthz and to the terminal that worker and beat both run.
     "heartbeat": {"task": "monitoring.tasks.heartbeat", "schedule": 60.0},
     # Every minute: priority rounds whose closing time has passed are closed, sealed and counted.
     "close-due-rounds": {"task": "programmes.tasks.close_due_rounds", "schedule": 60.0},
+    # Every minute: sweep reminders stuck in sending, then claim and deliver the due ones.
+    "dispatch-reminders": {"task": "members.tasks.dispatch_reminders", "schedule": 60.0},
+    # Daily at 06:00: plan the day's reminders (members.reminder_planning; safe to run twice).
+    "plan-reminders": {
+        "task": "members.tasks_planning.plan_reminders",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 

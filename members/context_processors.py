@@ -4,8 +4,18 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from members.roles import Role, has_role
+
+
+def _inbox_count(user: Any) -> int:
+    """The user's reminders delivered and not yet marked done: the bell's number."""
+    from members.models import Reminder
+
+    return Reminder.objects.filter(
+        user=user, status=Reminder.Status.SENT, done_at__isnull=True
+    ).count()
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -16,4 +26,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "site_name": settings.SITE_NAME,
         "demo_mode": settings.DEMO_MODE,
         "nav": {role.value: user is not None and has_role(user, role) for role in Role},
+        # Counted only when a page shows it: one query, none for pages that do not.
+        "inbox_count": SimpleLazyObject(
+            lambda: _inbox_count(user) if user is not None and user.is_authenticated else 0
+        ),
     }

@@ -595,10 +595,12 @@ def queries_for(client: Client, url: str) -> int:
 @pytest.mark.parametrize(
     ("page", "expected"),
     [
-        # Session, user, the count, one page of programmes with priority, round and counts.
-        ("programmes:programme_list", 4),
-        # Session, user, the count of rounds, rounds with results, options, their programmes.
-        ("programmes:you_asked", 6),
+        # Session, user, the inbox bell, the count, one page of programmes with priority,
+        # round and counts.
+        ("programmes:programme_list", 5),
+        # Session, user, the inbox bell, the count of rounds, rounds with results, options,
+        # their programmes.
+        ("programmes:you_asked", 7),
     ],
 )
 def test_the_pages_cost_the_same_queries_for_2_and_20_programmes(

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from members import services
 from members.models import Employment, Person, User
+from members.reminder_planning import plan_all
+from members.reminders import dispatch_due
 from members.uic import uic_hash
 from monitoring import services_feedback
 from monitoring.models import Complaint, Feedback, Place, Rating
@@ -346,6 +348,9 @@ class Command(BaseCommand):
             created += self.outreach(users, hotspots)
             created += self.programmes(users)
             created += self.feedback(users)
+        # What the daily job and the dispatcher would do: the inboxes show today's reminders.
+        created += sum(plan_all().values())
+        dispatch_due()
         self.stdout.write(f"Demo data ready ({created} new rows).")
 
     def outreach(self, users: dict[str, User], hotspots: dict[str, Hotspot]) -> int:

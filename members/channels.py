@@ -1,0 +1,98 @@
+"""How a claimed reminder reaches its person. A channel is a small class with `send(reminder)`;
+CHANNELS lists the active ones in order. SMS would be one more class beside these.
+
+The dispatcher (members.reminders) calls every channel while it holds the reminder row locked
+and re-checks its attempt id, then marks it sent in that same transaction. So:
+
+- the inbox is exactly-once: "in the inbox" *is* the row being SENT (with done_at NULL), which is
+  written once, in one transaction;
+- e-mail is at-least-once, at most one repeat: the message leaves before the transaction
+  commits. A crash between the mail server accepting it and the commit leaves the row in SENDING;
+  the sweeper returns it to PENDING and the next dispatch sends that e-mail again. It is never
+  lost, and it is never sent twice by two dispatchers (the row lock and the attempt id see to it).
+"""
+
+from __future__ import annotations
+
+from email.utils import parseaddr
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import select_template
+
+from members.models import NotificationPreference
+
+if TYPE_CHECKING:
+    from members.models import Reminder
+
+
+class Channel(Protocol):
+    name: str
+
+    def send(self, reminder: Reminder) -> None: ...
+
+
+class InboxChannel:
+    """Nothing to send: a SENT reminder with done_at NULL is in the person's inbox."""
+
+    name = "inbox"
+
+    def send(self, reminder: Reminder) -> None:
+        return None
+
+
+def sender_address(sender_name: str) -> str:
+    """`"<sender name>" <address of DEFAULT_FROM_EMAIL>`: the name the person chose, never ours."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+    # No quotes, backslashes or line breaks can break out of the display name.
+    name = " ".join(sender_name.replace('"', "").replace("\\", "").split()) or "Reminder"
+    return f'"{name}" <{address}>'
+
+
+def render_reminder_email(reminder: Reminder) -> tuple[str, str, str]:
+    """Subject, text body and HTML body from the kind's template triplet, each falling back to
+    the neutral generic template when the kind has none."""
+    context: dict[str, Any] = {"reminder": reminder, "user": reminder.user}
+    parts = []
+    for part in ("subject.txt", "body.txt", "body.html"):
+        template = select_template(
+            [f"emails/reminder_{reminder.kind}_{part}", f"emails/reminder_{part}"]
+        )
+        parts.append(template.render(context))
+    subject = " ".join(parts[0].split())  # a header: one line
+    return subject, parts[1].strip() + "\n", parts[2]
+
+
+class EmailChannel:
+    """Only to people who chose e-mail and gave an address, from the sender name they chose."""
+
+    name = "email"
+
+    def send(self, reminder: Reminder) -> None:
+        user = reminder.user
+        preference = NotificationPreference.objects.filter(user=user).first()
+        if preference is None or not preference.by_email or not user.email:
+            return
+        subject, text, html = render_reminder_email(reminder)
+        send_mail(
+            subject,
+            text,
+            sender_address(preference.sender_name),
+            [user.email],
+            html_message=html,
+            fail_silently=False,
+        )
+
+
+class SmsChannel:
+    """The interface an SMS channel would fill: not registered, no provider chosen yet."""
+
+    name = "sms"
+
+    def send(self, reminder: Reminder) -> None:
+        raise NotImplementedError("No SMS provider is configured.")
+
+
+# The active channels, in order. A setting-free constant: adding SMS is a code change, reviewed.
+CHANNELS: list[Channel] = [InboxChannel(), EmailChannel()]

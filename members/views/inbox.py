@@ -1,0 +1,173 @@
+"""The in-app inbox: a person's delivered reminders, each with a neutral line and a link where it
+helps, a "Done" button per reminder and "Mark all done"; and the notification preferences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members.models import NotificationPreference, Reminder, User
+from members.reminder_planning import KIND_ROLE, KIND_TEXT
+from members.roles import has_role
+
+Kind = Reminder.Kind
+
+# How many reminders already marked done stay listed below the waiting ones.
+DONE_SHOWN = 10
+
+# Where a reminder of each kind leads: a URL name, and whether it takes the object's id.
+_LINKS: dict[str, tuple[str, bool]] = {
+    Kind.DAILY_LIST: ("outreach:my_week", False),
+    Kind.REFERRAL_FOLLOW_UP: ("outreach:referral_detail", True),
+    Kind.NOT_SEEN: ("outreach:my_week", False),
+    Kind.ROUND_OPENED: ("programmes:round_list", False),
+    Kind.ROUND_CLOSING: ("programmes:round_list", False),
+    Kind.RESULTS_OUT: ("programmes:round_list", False),
+    Kind.COVERAGE_ALERT: ("monitoring:dashboard", False),
+    Kind.MONTHLY_REPORT: ("monitoring:dashboard", False),
+}
+
+
+def reminder_link(reminder: Reminder) -> str:
+    """The page a reminder is about, or "" when there is none (or it is not built)."""
+    name, with_id = _LINKS.get(reminder.kind, ("", False))
+    if not name:
+        return ""
+    args: list[int] = []
+    if with_id:
+        _, _sep, raw_id = reminder.object_key.partition(":")
+        if not raw_id.isdigit():
+            return ""
+        args = [int(raw_id)]
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _rows(reminders: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "reminder": r,
+            "text": KIND_TEXT.get(r.kind, r.get_kind_display()),
+            "link": reminder_link(r),
+        }
+        for r in reminders
+    ]
+
+
+def _delivered(user: Any) -> Any:
+    return Reminder.objects.filter(user=user, status=Reminder.Status.SENT)
+
+
+@require_http_methods(["GET"])
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Any logged-in person: their own delivered reminders, newest first."""
+    delivered = _delivered(request.user).order_by("-sent_at", "-pk")
+    waiting = delivered.filter(done_at__isnull=True)
+    done = delivered.filter(done_at__isnull=False)[:DONE_SHOWN]
+    return render(
+        request, "members/reminder_list.html", {"waiting": _rows(waiting), "done": _rows(done)}
+    )
+
+
+@require_POST
+def inbox_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one of one's own reminders done; someone else's is a 404."""
+    reminder = get_object_or_404(_delivered(request.user), pk=pk)
+    if reminder.done_at is None:
+        reminder.done_at = timezone.now()
+        reminder.save(update_fields=["done_at"])
+    messages.success(request, _("Marked as done."))
+    return redirect("members:inbox")
+
+
+@require_POST
+def inbox_done_all(request: HttpRequest) -> HttpResponse:
+    count = _delivered(request.user).filter(done_at__isnull=True).update(done_at=timezone.now())
+    if count:
+        messages.success(request, _("Everything is marked as done."))
+    return redirect("members:inbox")
+
+
+def kinds_for(user: Any) -> list[tuple[str, str]]:
+    """The kinds of reminder this person's roles can receive, as choices."""
+    return [(kind.value, kind.label) for kind in Kind if has_role(user, KIND_ROLE[kind])]
+
+
+class NotificationPreferenceForm(forms.ModelForm):
+    muted_kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("Reminders I do not want"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = NotificationPreference
+        fields = ["by_email", "sender_name", "quiet_from", "quiet_until", "muted_kinds"]
+        widgets = {
+            "quiet_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_until": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        help_texts = {
+            "sender_name": gettext_lazy(
+                "The name e-mails come from: choose something that means nothing to others."
+            ),
+            "quiet_from": gettext_lazy("No reminders between these times (for example at night)."),
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = kinds_for(user)
+        self.fields["muted_kinds"].choices = choices
+        if not choices:
+            del self.fields["muted_kinds"]
+        if not user.email:
+            # No address to write to: the page explains how to add one.
+            del self.fields["by_email"]
+
+    def clean_muted_kinds(self) -> list[str]:
+        return list(self.cleaned_data.get("muted_kinds") or [])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("quiet_from"), cleaned.get("quiet_until")
+        if (start is None) != (end is None) and "quiet_from" not in self.errors:
+            field = "quiet_until" if end is None else "quiet_from"
+            self.add_error(field, _("Give both times, or neither."))
+        return cleaned
+
+
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """Any logged-in person: channels, sender name, quiet hours and muted kinds."""
+    preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
+    form = NotificationPreferenceForm(request.POST or None, instance=preference, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            saved = form.save(commit=False)
+            if "muted_kinds" not in form.fields:
+                saved.muted_kinds = []
+            if "by_email" not in form.fields:
+                saved.by_email = False
+            saved.save()
+            messages.success(request, _("Your preferences are saved."))
+            return redirect("members:notification_preferences")
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "members/notification_preferences.html",
+        {"form": form, "has_email": bool(request.user.email)},
+        status=status,
+    )
