@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -14,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from members.crypto import keyed_hash
+from members import codes
 from members.models import (
     AccessLog,
     Consent,
@@ -253,26 +252,17 @@ def employment_save(*, employment: Employment) -> Employment:
 
 # --- Invitations -----------------------------------------------------------------------------
 
-# No 0/O and no 1/I/L: a code read aloud or copied from paper cannot be mistaken.
-INVITATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+INVITATION_ALPHABET = codes.ALPHABET
 INVITATION_CODE_LENGTH = 10
-# Spaces and every kind of dash a phone keyboard may put in.
-_CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]")
+invitation_code_normalise = codes.normalise
 
 
 class InvitationRefused(Exception):
     """The code is unknown, already used or expired; on purpose, nobody is told which."""
 
 
-def invitation_code_normalise(code: str) -> str:
-    return _CODE_SEPARATORS.sub("", code).upper()
-
-
 def invitation_code_hash(code: str) -> str:
-    # A key of its own, derived from SECRET_KEY, so these hashes match no other hash the app
-    # keeps. Rotating SECRET_KEY voids the open invitations, which last only days anyway.
-    key = keyed_hash("members.invitation.code", key=settings.SECRET_KEY)
-    return keyed_hash(invitation_code_normalise(code), key=key)
+    return codes.code_hash(code, purpose="members.invitation.code")
 
 
 def invitation_create(*, actor: User, person: Person) -> tuple[Invitation, str]:
@@ -288,9 +278,7 @@ def invitation_create(*, actor: User, person: Person) -> tuple[Invitation, str]:
             expires_at=now
         )
         while True:
-            code = "".join(
-                secrets.choice(INVITATION_ALPHABET) for _ in range(INVITATION_CODE_LENGTH)
-            )
+            code = codes.new_code(INVITATION_CODE_LENGTH)
             code_hash = invitation_code_hash(code)
             if not Invitation.objects.filter(code_hash=code_hash).exists():
                 break
@@ -302,7 +290,7 @@ def invitation_create(*, actor: User, person: Person) -> tuple[Invitation, str]:
             expires_at=now + timedelta(days=settings.INVITATION_DAYS),
         )
         access_log_write(actor=actor, person=person, action=AccessLog.Action.INVITE)
-    return invitation, "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+    return invitation, codes.grouped(code)
 
 
 def invitation_redeem(*, code: str, username: str, password: str) -> User:

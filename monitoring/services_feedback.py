@@ -3,43 +3,32 @@ with a single-use code, printing a batch of codes, and raising and following up 
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from members.crypto import keyed_hash
+from members import codes
 from members.models import Person, User
 from monitoring.models import Complaint, Feedback, FeedbackCode
 from outreach.models import Partner
 
-# No 0/O, 1/I/L: a code copied from paper by hand must not be misread.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_ALPHABET = codes.ALPHABET
 CODE_LENGTH = 8
 CODE_VALID_DAYS = 30
 CODES_AT_ONCE = 50
-_SEPARATORS = str.maketrans("", "", " -\u2010\u2011\u2012\u2013\u2014\u2015\u2212\t")
 
 
 class FeedbackCodeRefused(Exception):
     """The code is unknown, used or expired; on purpose, nobody is told which."""
 
 
-def feedback_code_normalise(code: str) -> str:
-    return code.translate(_SEPARATORS).upper()
+feedback_code_normalise = codes.normalise
 
 
 def feedback_code_hash(code: str) -> str:
-    # A key of its own, derived from SECRET_KEY, so these hashes match no other hash kept.
-    key = keyed_hash("monitoring.feedback.code", key=settings.SECRET_KEY)
-    return keyed_hash(feedback_code_normalise(code), key=key)
-
-
-def _grouped(code: str) -> str:
-    return f"{code[:4]}-{code[4:]}"
+    return codes.code_hash(code, purpose="monitoring.feedback.code")
 
 
 def feedback_codes_create(*, actor: User, count: int) -> list[str]:
@@ -48,15 +37,15 @@ def feedback_codes_create(*, actor: User, count: int) -> list[str]:
     if not 1 <= count <= CODES_AT_ONCE:
         raise ValueError(f"Between 1 and {CODES_AT_ONCE} codes at once.")
     now = timezone.now()
-    codes: list[str] = []
+    drawn: list[str] = []
     hashes: set[str] = set()
-    while len(codes) < count:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    while len(drawn) < count:
+        code = codes.new_code(CODE_LENGTH)
         code_hash = feedback_code_hash(code)
         if code_hash in hashes:
             continue
         hashes.add(code_hash)
-        codes.append(code)
+        drawn.append(code)
     with transaction.atomic():
         # 31^8 codes: a clash with a stored one is near impossible; redraw rather than fail.
         taken = set(
@@ -71,9 +60,9 @@ def feedback_codes_create(*, actor: User, count: int) -> list[str]:
                 created_at=now,
                 expires_at=now + timedelta(days=CODE_VALID_DAYS),
             )
-            for code in codes
+            for code in drawn
         )
-    return [_grouped(code) for code in codes]
+    return [codes.grouped(code) for code in drawn]
 
 
 def feedback_code_check(*, code: str) -> None:

@@ -3,16 +3,12 @@ login with it on a public page."""
 
 from __future__ import annotations
 
-import time
 from xml.etree import ElementTree
 
 import qrcode
-from allauth.account.adapter import get_adapter
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,17 +19,15 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from qrcode.image.svg import SvgPathImage
 
-from members import services
+from members import codes, services
 from members.access import get_person_for_user
-from members.crypto import keyed_hash
 from members.forms import InvitationRedeemForm
 from members.roles import role_required
 from members.views.people import STAFF
 
 # Wrong codes allowed from one address before it must wait: enough for a drop-in session where
 # several people share the wifi, far too few to guess a code out of 31^10.
-REDEEM_FAILURES_ALLOWED = 10
-REDEEM_WINDOW_SECONDS = 10 * 60
+WRONG_CODES = codes.WrongGuesses("members.invitation.redeem", allowed=10, window=10 * 60)
 
 
 @require_POST
@@ -80,7 +74,7 @@ def invitation_redeem(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = InvitationRedeemForm(request.POST or None)
     status = 200
-    if request.method == "POST" and _too_many_failures(request):
+    if request.method == "POST" and WRONG_CODES.too_many(request):
         form.add_error(
             None, _("Too many wrong codes from this connection. Wait 10 minutes and try again.")
         )
@@ -92,7 +86,7 @@ def invitation_redeem(request: HttpRequest) -> HttpResponse:
                 code=data["code"], username=data["username"], password=data["password1"]
             )
         except services.InvitationRefused:
-            _count_failure(request)
+            WRONG_CODES.count(request)
             # One message for unknown, used and expired codes: codes cannot be probed.
             form.add_error(
                 "code",
@@ -109,24 +103,3 @@ def invitation_redeem(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Welcome! Your login is ready."))
             return redirect("home")
     return render(request, "members/invitation_redeem.html", {"form": form}, status=status)
-
-
-def _failures_key(request: HttpRequest) -> str:
-    # The address is hashed: the cache table is no place to keep who visited.
-    address = get_adapter(request).get_client_ip(request)
-    key = keyed_hash("members.invitation.redeem", key=settings.SECRET_KEY)
-    return f"invitation-redeem:{keyed_hash(address, key=key)}"
-
-
-def _recent_failures(request: HttpRequest) -> list[float]:
-    since = time.time() - REDEEM_WINDOW_SECONDS
-    return [at for at in cache.get(_failures_key(request), []) if at > since]
-
-
-def _too_many_failures(request: HttpRequest) -> bool:
-    return len(_recent_failures(request)) >= REDEEM_FAILURES_ALLOWED
-
-
-def _count_failure(request: HttpRequest) -> None:
-    failures = [*_recent_failures(request), time.time()]
-    cache.set(_failures_key(request), failures, REDEEM_WINDOW_SECONDS)

@@ -3,13 +3,8 @@ printed single-use code, and complaints raised by members and followed up by coo
 
 from __future__ import annotations
 
-import time
-
-from allauth.account.adapter import get_adapter
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from members import codes
 from members.access import get_person_for_user, is_staff
-from members.crypto import keyed_hash
 from members.models import Person
 from members.roles import Role, has_role, role_required
 from monitoring import services_feedback as services
@@ -35,8 +30,7 @@ from monitoring.models import Complaint
 PAGE_SIZE = 25
 # Wrong codes allowed from one address before it must wait: enough for a drop-in's shared wifi,
 # far too few to guess one of 31^8 codes.
-CODE_FAILURES_ALLOWED = 10
-CODE_WINDOW_SECONDS = 10 * 60
+WRONG_CODES = codes.WrongGuesses("monitoring.feedback.code.failures", allowed=10, window=10 * 60)
 STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 
 
@@ -78,7 +72,7 @@ def feedback_with_code(request: HttpRequest) -> HttpResponse:
     feedback is saved, in the same transaction."""
     if request.method != "POST" and request.GET.get("sent"):
         return render(request, "monitoring/feedback_thanks.html", {"with_code": True})
-    if request.method != "POST" or _too_many_failures(request):
+    if request.method != "POST" or WRONG_CODES.too_many(request):
         return _code_step(request)
     code_form = FeedbackCodeForm(request.POST)
     if not code_form.is_valid():
@@ -117,45 +111,24 @@ def _code_refused_message() -> str:
 def _code_step(request: HttpRequest, *, refused: bool = False) -> HttpResponse:
     form = FeedbackCodeForm(request.POST or None)
     status = 200
-    if request.method == "POST" and _too_many_failures(request):
+    if request.method == "POST" and WRONG_CODES.too_many(request):
         form.add_error(
             None, _("Too many wrong codes from this connection. Wait 10 minutes and try again.")
         )
         status = 429
     elif refused:
-        _count_failure(request)
+        WRONG_CODES.count(request)
         form.add_error("code", _code_refused_message())
     elif request.method == "POST" and form.is_valid():
         code = services.feedback_code_normalise(form.cleaned_data["code"])
         try:
             services.feedback_code_check(code=code)
         except services.FeedbackCodeRefused:
-            _count_failure(request)
+            WRONG_CODES.count(request)
             form.add_error("code", _code_refused_message())
         else:
             return _answers_step(request, FeedbackForm(), code)
     return render(request, "monitoring/feedback_code.html", {"form": form}, status=status)
-
-
-def _failures_key(request: HttpRequest) -> str:
-    # The address is hashed: the cache table is no place to keep who visited.
-    address = get_adapter(request).get_client_ip(request)
-    key = keyed_hash("monitoring.feedback.code.failures", key=settings.SECRET_KEY)
-    return f"feedback-code:{keyed_hash(address, key=key)}"
-
-
-def _recent_failures(request: HttpRequest) -> list[float]:
-    since = time.time() - CODE_WINDOW_SECONDS
-    return [at for at in cache.get(_failures_key(request), []) if at > since]
-
-
-def _too_many_failures(request: HttpRequest) -> bool:
-    return len(_recent_failures(request)) >= CODE_FAILURES_ALLOWED
-
-
-def _count_failure(request: HttpRequest) -> None:
-    failures = [*_recent_failures(request), time.time()]
-    cache.set(_failures_key(request), failures, CODE_WINDOW_SECONDS)
 
 
 @role_required(*STAFF)
