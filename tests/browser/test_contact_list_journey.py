@@ -3,29 +3,20 @@ counts for that hotspot."""
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import Page, expect
 
-from members.adapters import MFAAdapter
 from members.models import User
 from outreach.models import Hotspot
 from tests.browser.axe import assert_accessible, assert_fits_the_screen
+from tests.browser.login import current_code
 from tests.conftest import PASSWORD, make_contact, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def current_code(user: User) -> str:
-    stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
-    secret = MFAAdapter().decrypt(stored)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def test_a_coordinator_filters_the_contacts_by_hotspot(

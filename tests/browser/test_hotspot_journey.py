@@ -3,38 +3,22 @@ then finds it among their hotspots and reads its safety notes."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from members.adapters import MFAAdapter
 from members.models import User
 from outreach.models import Assignment, Hotspot, SizeEstimate
 from outreach.rules import CASELOAD_RANGE
 from tests.browser.axe import assert_accessible, assert_fits_the_screen
-from tests.conftest import PASSWORD, make_user
+from tests.browser.login import current_code, log_in
+from tests.conftest import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NOTES = "Go in pairs after midnight; the side gate is safer."
-
-
-def current_code(user: User) -> str:
-    stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
-    secret = MFAAdapter().decrypt(stored)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-
-
-def log_in(page: Page, base: str, user: User) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def check(page: Page) -> None:

@@ -3,36 +3,19 @@ to help, follows it, and reads "You asked, we did"."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from members.adapters import MFAAdapter
 from members.models import User
 from programmes.models import Follow, Option, Programme, Result, Round, SignUp, Stage
 from tests.browser.axe import assert_accessible, assert_fits_the_screen
-from tests.conftest import PASSWORD
+from tests.browser.login import current_code, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def current_code(user: User) -> str:
-    stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
-    secret = MFAAdapter().decrypt(stored)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-
-
-def log_in(page: Page, base: str, user: User) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def counted_round(creator: User) -> Option:

@@ -9,16 +9,9 @@ from playwright.sync_api import Page, expect
 
 from members.models import Person, User
 from tests.browser.axe import assert_accessible, assert_fits_the_screen
-from tests.conftest import PASSWORD
+from tests.browser.login import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, base: str, user: User) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def type_code(page: Page) -> None:

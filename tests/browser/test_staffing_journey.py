@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from members.adapters import MFAAdapter
 from members.models import Employment, User
 from tests.browser.axe import assert_accessible, assert_fits_the_screen
+from tests.browser.login import current_code
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def current_code(user: User) -> str:
-    stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
-    secret = MFAAdapter().decrypt(stored)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def test_a_coordinator_adds_a_post_and_sees_it_in_the_staffing_figures(

@@ -3,36 +3,19 @@ confirms, keeps the receipt, and after the count reads the results."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import Page, expect
 
-from members.adapters import MFAAdapter
 from members.models import User
 from programmes import services
 from programmes.models import Ballot, Need, Round
 from tests.browser.axe import assert_accessible, assert_fits_the_screen
-from tests.conftest import PASSWORD
+from tests.browser.login import current_code, log_in
 from tests.programmes.round_helpers import give_voting_consent, make_round, make_voters, option_ids
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, base: str, user: User) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def current_code(user: User) -> str:
-    stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
-    secret = MFAAdapter().decrypt(stored)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def check(page: Page) -> None:
