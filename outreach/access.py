@@ -6,12 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 
 from members.access import is_staff
 from members.models import Person
 from members.roles import Role, has_role
-from outreach.models import Assignment, Contact, Hotspot, Referral, ViolenceIncident
+from outreach.models import (
+    Assignment,
+    Contact,
+    GroupActivity,
+    Hotspot,
+    Referral,
+    ViolenceIncident,
+)
 
 
 def hotspots_visible_to(user: Any) -> Any:
@@ -62,3 +71,34 @@ def get_incident_for_user(request: HttpRequest, pk: int) -> ViolenceIncident:
         person__in=Person.objects.visible_to(request.user).values("pk")
     )
     return _one(incidents.select_related("contact", "person"), pk)
+
+
+def activities_visible_to(user: Any) -> Any:
+    if has_role(user, Role.COORDINATOR):
+        return GroupActivity.objects.all()
+    if has_role(user, Role.OUTREACH_WORKER):
+        return GroupActivity.objects.filter(
+            Q(hotspot__in=hotspots_visible_to(user).values("pk"))
+            | Q(facilitator=user)
+            | Q(hotspot__isnull=True)
+        )
+    return GroupActivity.objects.none()
+
+
+def may_change_activity(user: Any, activity: GroupActivity) -> bool:
+    """Runs a query for a worker who does not facilitate the activity."""
+    if has_role(user, Role.COORDINATOR) or activity.facilitator_id == user.pk:
+        return True
+    return (
+        activity.hotspot_id is not None
+        and hotspots_visible_to(user).filter(pk=activity.hotspot_id).exists()
+    )
+
+
+def get_activity_for_user(request: HttpRequest, pk: int, write: bool = False) -> GroupActivity:
+    activity = _one(
+        activities_visible_to(request.user).select_related("hotspot", "facilitator"), pk
+    )
+    if write and not may_change_activity(request.user, activity):
+        raise PermissionDenied
+    return activity

@@ -9,9 +9,8 @@ attendee list names only people the user may see, and counts the rest."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, QuerySet
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,10 +19,15 @@ from django.views.decorators.http import require_POST
 
 from members.access import get_person_for_user
 from members.forms import CodeForm
-from members.models import Person, User
+from members.models import Person
 from members.roles import Role, has_role, role_required
 from outreach import services
-from outreach.access import hotspots_visible_to
+from outreach.access import (
+    activities_visible_to,
+    get_activity_for_user,
+    hotspots_visible_to,
+    may_change_activity,
+)
 from outreach.forms import AttendeeSearchForm, GroupActivityForm
 from outreach.models import Attendance, GroupActivity, Hotspot
 
@@ -36,42 +40,6 @@ LISTED = ("nickname", "age_band", "hotspot__name")
 
 
 # --- Access ----------------------------------------------------------------------------------
-
-
-def activities_visible_to(user: User) -> QuerySet[GroupActivity]:
-    if has_role(user, Role.COORDINATOR):
-        return GroupActivity.objects.all()
-    if has_role(user, Role.OUTREACH_WORKER):
-        return GroupActivity.objects.filter(
-            Q(hotspot__in=hotspots_visible_to(user).values("pk"))
-            | Q(facilitator=user)
-            | Q(hotspot__isnull=True)
-        )
-    return GroupActivity.objects.none()
-
-
-def may_change_activity(user: User, activity: GroupActivity) -> bool:
-    """Runs a query for a worker who does not facilitate the activity."""
-    if has_role(user, Role.COORDINATOR) or activity.facilitator_id == user.pk:
-        return True
-    return (
-        activity.hotspot_id is not None
-        and hotspots_visible_to(user).filter(pk=activity.hotspot_id).exists()
-    )
-
-
-def get_activity_for_user(request: HttpRequest, pk: int, write: bool = False) -> GroupActivity:
-    activity = (
-        activities_visible_to(request.user)
-        .select_related("hotspot", "facilitator")
-        .filter(pk=pk)
-        .first()
-    )
-    if activity is None:
-        raise Http404
-    if write and not may_change_activity(request.user, activity):
-        raise PermissionDenied
-    return activity
 
 
 # --- Activities ------------------------------------------------------------------------------
