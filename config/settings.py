@@ -163,6 +163,8 @@ INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 SMALL_CELL_MIN = env.int("SMALL_CELL_MIN", default=5)
 # The month the reporting year starts (reach is counted once a year): 10 is 1 October.
 REPORTING_YEAR_START_MONTH = env.int("REPORTING_YEAR_START_MONTH", default=10)
+# Seconds a dashboard snapshot is shown before fresh figures are asked for (monitoring.snapshots).
+DASHBOARD_MAX_AGE = env.int("DASHBOARD_MAX_AGE", default=15 * 60)
 
 # --- Templates, forms and languages ----------------------------------------------------------
 

@@ -17,6 +17,7 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -60,6 +61,8 @@ class Group:
     label: str
     numerator: int | Decimal | None
     denominator: int | Decimal | None = None
+    # For labels the application translates (GOODS): the key to find the label again.
+    key: str = ""
 
     @property
     def value(self) -> float | None:
@@ -230,22 +233,19 @@ def reached_first_by_month(months: list[date], filters: Filters) -> dict[date, i
         return {**before, **reached_first_by_month([m for m in months if m >= split], filters)}
     start = reporting_year_start(months[0])
     last = Period.month(months[-1].year, months[-1].month).last
-    contacts = contacts_for(filters)
-    earlier = contacts.filter(
-        person=OuterRef("person"),
-        contacted_on__gte=start,
-        contacted_on__lt=OuterRef("m"),
-    )
-    rows = (
-        in_period(contacts, Period(months[0], last))
-        .annotate(m=TruncMonth("contacted_on"))
-        .values("m")
-        .annotate(n=Count("person", distinct=True, filter=~Exists(earlier)))
+    # Each person's first contact of the year, counted by its month: one pass over the year's
+    # contacts (a NOT EXISTS per contact took seconds at 2,000,000 contacts).
+    firsts = (
+        in_period(contacts_for(filters), Period(start, last))
+        .values("person")
+        .annotate(first=Min("contacted_on"))
+        .values_list("first", flat=True)
     )
     counted: dict[date, int] = dict.fromkeys(months, 0)
-    for first, n in _month_rows(rows):
-        if first in counted:
-            counted[first] = n
+    for first in firsts:
+        month_start = first.replace(day=1)
+        if month_start in counted:
+            counted[month_start] += 1
     return counted
 
 
@@ -513,16 +513,18 @@ def paid_posts(period: Period, filters: Filters) -> Figure:
     return _share(share.numerator, share.denominator)
 
 
+GOODS_LABELS = {
+    "male_condoms": _("Male condoms"),
+    "female_condoms": _("Female condoms"),
+    "lubricant": _("Lubricant"),
+    "self_test_kits": _("HIV self-test kits"),
+}
+
+
 def goods(period: Period, filters: Filters) -> Figure:
     """One query: each commodity given in the period, counted on its own."""
     given = goods_given(contacts_for(filters), period)
-    labels = {
-        "male_condoms": _("Male condoms"),
-        "female_condoms": _("Female condoms"),
-        "lubricant": _("Lubricant"),
-        "self_test_kits": _("HIV self-test kits"),
-    }
-    groups = tuple(Group(str(labels[name]), n) for name, n in given.items())
+    groups = tuple(Group(str(GOODS_LABELS[name]), n, key=name) for name, n in given.items())
     return Figure(None, None, None, groups)
 
 
@@ -887,9 +889,20 @@ class Area:
     rows: list[Row] = field(default_factory=list)
 
 
-def compute_all(period: Period, filters: Filters) -> list[Area]:
-    """Every indicator of the registry, grouped by area in the dashboard's order."""
+def compute_figures(period: Period, filters: Filters) -> dict[str, Figure]:
+    """Every indicator of the registry, by slug."""
+    return {indicator.slug: indicator.function(period, filters) for indicator in REGISTRY}
+
+
+def arrange(figures: dict[str, Figure]) -> list[Area]:
+    """The figures grouped by area in the dashboard's order, named in the current language."""
     areas = {slug: Area(slug, str(name)) for slug, name in AREAS.items()}
     for indicator in REGISTRY:
-        areas[indicator.area].rows.append(Row(indicator, indicator.function(period, filters)))
+        if indicator.slug in figures:
+            areas[indicator.area].rows.append(Row(indicator, figures[indicator.slug]))
     return [areas[slug] for slug in AREA_ORDER if areas[slug].rows]
+
+
+def compute_all(period: Period, filters: Filters) -> list[Area]:
+    """Every indicator of the registry, grouped by area in the dashboard's order."""
+    return arrange(compute_figures(period, filters))

@@ -136,3 +136,27 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_place_display()} · {self.raised_on}"
+
+
+class DashboardSnapshot(models.Model):
+    """The dashboard's figures for one period and set of filters, computed by a Celery worker
+    (monitoring.snapshots): at 2,000,000 contacts they take seconds to compute, so the page shows
+    the latest snapshot with its time and asks for a fresh one when it is older than
+    DASHBOARD_MAX_AGE. Counts only: nothing here names or identifies a person."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    period_first = models.DateField(_("first day"), null=True)
+    period_last = models.DateField(_("last day"), null=True)
+    filters = models.JSONField(_("filters"), default=dict)
+    figures = models.JSONField(_("figures"), null=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True)
+    seconds = models.FloatField(_("seconds to compute"), null=True)
+    viewed_at = models.DateTimeField(_("last viewed at"), default=timezone.now)
+    refresh_requested_at = models.DateTimeField(_("refresh requested at"), null=True)
+
+    class Meta:
+        verbose_name = _("dashboard snapshot")
+        verbose_name_plural = _("dashboard snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.period_first} to {self.period_last} {self.filters}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monitoring.indicators import (
@@ -38,7 +39,7 @@ def period_for(kind: str, month: date | None, first: date | None, last: date | N
     if kind == "custom" and first and last:
         return Period(first, last)
     if month is None:
-        return last_full_month(date.today())
+        return last_full_month(timezone.localdate())
     if kind == "quarter":
         start = (month.month - 1) // 3 * 3 + 1
         end = start + 2

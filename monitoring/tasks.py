@@ -8,3 +8,17 @@ from monitoring.services import heartbeat_record
 @shared_task
 def heartbeat() -> None:
     heartbeat_record()
+
+
+@shared_task
+def refresh_dashboard(snapshot_id: int) -> None:
+    from monitoring.snapshots import refresh
+
+    refresh(snapshot_id)
+
+
+@shared_task
+def refresh_dashboards() -> int:
+    from monitoring.snapshots import refresh_recent
+
+    return refresh_recent()

@@ -33,6 +33,9 @@ def _test_settings(settings: Any) -> None:
     celery_app.conf.task_eager_propagates = True
     # Tests see the real rules; the demo switch is tested where it matters.
     settings.DEMO_MODE = False
+    # Dashboard figures are computed afresh on each visit (the eager worker runs at once);
+    # tests of the snapshots themselves set their own age.
+    settings.DASHBOARD_MAX_AGE = 0
 
 
 def make_user(username: str, **roles: bool) -> User:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from members.models import User
 from members.roles import Role, role_required
-from monitoring import indicators
+from monitoring import indicators, snapshots
 from monitoring.forms import DashboardFilterForm
 from monitoring.services_dashboard import indicator_lines, line_chart, period_for
 from outreach.indicators_contacts import Period
@@ -68,29 +68,35 @@ def _trend(points: list[indicators.TrendPoint], percent: bool) -> dict[str, Any]
 @require_GET
 @role_required(Role.COORDINATOR)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    # Queries: the hotspots and workers of the filter, then a fixed number per indicator and
-    # per trend month (see each function in monitoring.indicators); none grows with the data.
+    # Queries: the hotspots and workers of the filter and the snapshot of the figures
+    # (monitoring.snapshots); none grows with the data.
     form = _filter_form(request)
     if form.is_bound and not form.is_valid():
         return render(request, "monitoring/dashboard.html", {"form": form}, status=400)
     period, filters = _chosen(form)
-    areas = indicators.compute_all(period, filters)
-    coverage = next(
-        row.figure for area in areas for row in area.rows if row.indicator.slug == "coverage"
-    )
-    months = indicators.last_months(period.last or period.first)  # type: ignore[arg-type]
+    snapshot = snapshots.latest(period, filters)
+    if snapshot is None:
+        # The first figures for these filters are being computed: the page reloads itself.
+        return render(
+            request,
+            "monitoring/dashboard.html",
+            {"form": form, "period": period, "computing": True},
+            status=202,
+        )
+    areas = indicators.arrange(snapshot.figures)
     return render(
         request,
         "monitoring/dashboard.html",
         {
             "form": form,
             "period": period,
+            "snapshot": snapshot,
             "headline": [a for a in areas if a.slug in indicators.HEADLINE_AREAS],
             "others": [a for a in areas if a.slug not in indicators.HEADLINE_AREAS],
-            "alerts": indicators.hotspots_below_alert(coverage),
+            "alerts": indicators.hotspots_below_alert(snapshot.figures["coverage"]),
             "coverage_alert": indicators.COVERAGE_ALERT,
-            "coverage_trend": _trend(indicators.coverage_trend(months, filters), True),
-            "reach_trend": _trend(indicators.reach_trend(months, filters), False),
+            "coverage_trend": _trend(snapshot.coverage_trend, True),
+            "reach_trend": _trend(snapshot.reach_trend, False),
             "xlsx": "xlsx" in _formats(),
         },
     )
@@ -140,7 +146,11 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
         # The download links carry the dashboard's filters: a broken one shows the form.
         return render(request, "monitoring/dashboard.html", {"form": form}, status=400)
     period, filters = _chosen(form)
-    lines = indicator_lines(indicators.compute_all(period, filters))
+    # The figures on the page, so the download and the dashboard agree; computed here while the
+    # first snapshot is not ready.
+    snapshot = snapshots.latest(period, filters)
+    figures = snapshot.figures if snapshot else indicators.compute_figures(period, filters)
+    lines = indicator_lines(indicators.arrange(figures))
     # A neutral name: a downloads folder tells nothing about what the file holds.
     filename = f"export-{period.slug}.{export_format}"
     response = (_xlsx if export_format == "xlsx" else _csv)(lines, filename)

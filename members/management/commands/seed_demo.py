@@ -17,8 +17,10 @@ from members.models import Employment, Person, User
 from members.reminder_planning import plan_all
 from members.reminders import dispatch_due
 from members.uic import uic_hash
-from monitoring import services_feedback
+from monitoring import services_feedback, snapshots
+from monitoring.indicators import Filters
 from monitoring.models import Complaint, Feedback, Place, Rating
+from monitoring.services_dashboard import last_full_month
 from outreach import services as outreach_services
 from outreach.models import (
     Assignment,
@@ -351,6 +353,8 @@ class Command(BaseCommand):
         # What the daily job and the dispatcher would do: the inboxes show today's reminders.
         created += sum(plan_all().values())
         dispatch_due()
+        # The dashboard's default view opens at once; other filters are computed by the worker.
+        snapshots.compute_now(last_full_month(timezone.localdate()), Filters())
         self.stdout.write(f"Demo data ready ({created} new rows).")
 
     def outreach(self, users: dict[str, User], hotspots: dict[str, Hotspot]) -> int:

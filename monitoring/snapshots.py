@@ -1,0 +1,248 @@
+"""The dashboard's figures as snapshots. At 2,000,000 contacts every indicator and the two 12-month
+trends take seconds to compute, far over the dashboard's 300 ms budget, so a Celery worker computes
+them and the page reads the latest snapshot for its period and filters in one query, with the time
+it was computed. A snapshot older than DASHBOARD_MAX_AGE is still shown while a fresh one is asked
+for; beat refreshes the snapshots people looked at recently. When the broker cannot be reached the
+figures are computed in the request: slower, but never missing.
+
+A snapshot holds counts and labels already shown on the dashboard (hotspots, workers' usernames,
+partners), never anything about one person."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from monitoring import indicators
+from monitoring.indicators import Figure, Filters, Group, TrendPoint
+from monitoring.models import DashboardSnapshot
+from outreach.indicators_contacts import Period
+
+logger = logging.getLogger(__name__)
+
+# Part of every key: change it when what a snapshot holds changes, and old ones are recomputed.
+VERSION = 1
+# A refresh asked for but not done after this is asked for again (the worker may have died).
+RETRY_AFTER = timedelta(minutes=2)
+# Beat keeps refreshing what someone looked at within this time; older snapshots are dropped.
+KEEP_REFRESHING = timedelta(days=7)
+DROP_AFTER = timedelta(days=30)
+# Writing "viewed" on every request would cost a query per page; once an hour is enough.
+VIEWED_EVERY = timedelta(hours=1)
+
+
+def max_age() -> timedelta:
+    return timedelta(seconds=settings.DASHBOARD_MAX_AGE)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    figures: dict[str, Figure]
+    coverage_trend: list[TrendPoint]
+    reach_trend: list[TrendPoint]
+    computed_at: datetime
+    seconds: float | None
+    refreshing: bool
+
+
+# --- Encoding ----------------------------------------------------------------------------------
+
+
+def _number(value: Any) -> Any:
+    return {"decimal": str(value)} if isinstance(value, Decimal) else value
+
+
+def _from_number(value: Any) -> Any:
+    return Decimal(value["decimal"]) if isinstance(value, dict) else value
+
+
+def _group(group: Group) -> list[Any]:
+    return [group.label, _number(group.numerator), _number(group.denominator), group.key]
+
+
+def _from_group(data: list[Any]) -> Group:
+    label, numerator, denominator, key = data
+    if key in indicators.GOODS_LABELS:
+        label = str(indicators.GOODS_LABELS[key])  # in the language of whoever reads it
+    return Group(label, _from_number(numerator), _from_number(denominator), key)
+
+
+def _figure(figure: Figure) -> dict[str, Any]:
+    return {
+        "value": _number(figure.value),
+        "numerator": _number(figure.numerator),
+        "denominator": _number(figure.denominator),
+        "groups": [_group(g) for g in figure.groups],
+        "protects": figure.protects,
+        "recorded": figure.recorded,
+    }
+
+
+def _from_figure(data: dict[str, Any]) -> Figure:
+    return Figure(
+        _from_number(data["value"]),
+        _from_number(data["numerator"]),
+        _from_number(data["denominator"]),
+        tuple(_from_group(g) for g in data["groups"]),
+        data["protects"],
+        data["recorded"],
+    )
+
+
+def _trend(points: list[TrendPoint]) -> list[list[Any]]:
+    return [[p.month.isoformat(), p.value, p.numerator, p.denominator] for p in points]
+
+
+def _from_trend(data: list[list[Any]]) -> list[TrendPoint]:
+    return [TrendPoint(date.fromisoformat(m), v, n, d) for m, v, n, d in data]
+
+
+def encode(
+    figures: dict[str, Figure], coverage: list[TrendPoint], reach: list[TrendPoint]
+) -> dict[str, Any]:
+    return {
+        "figures": {slug: _figure(f) for slug, f in figures.items()},
+        "coverage_trend": _trend(coverage),
+        "reach_trend": _trend(reach),
+    }
+
+
+def decode(row: DashboardSnapshot) -> Snapshot:
+    data = row.figures
+    return Snapshot(
+        {slug: _from_figure(f) for slug, f in data["figures"].items()},
+        _from_trend(data["coverage_trend"]),
+        _from_trend(data["reach_trend"]),
+        row.computed_at,  # type: ignore[arg-type]
+        row.seconds,
+        refreshing=row.refresh_requested_at is not None,
+    )
+
+
+# --- Computing ---------------------------------------------------------------------------------
+
+
+def _filters_data(filters: Filters) -> dict[str, Any]:
+    return {
+        "hotspot_ids": list(filters.hotspot_ids),
+        "typology": filters.typology,
+        "worker_id": filters.worker_id,
+        "age_band": filters.age_band,
+    }
+
+
+def key_for(period: Period, filters: Filters) -> str:
+    described = [VERSION, str(period.first), str(period.last), _filters_data(filters)]
+    return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
+
+
+def compute(period: Period, filters: Filters) -> dict[str, Any]:
+    """Every indicator and both trends, encoded for a snapshot."""
+    months = indicators.last_months(period.last or period.first)  # type: ignore[arg-type]
+    return encode(
+        indicators.compute_figures(period, filters),
+        indicators.coverage_trend(months, filters),
+        indicators.reach_trend(months, filters),
+    )
+
+
+def refresh(snapshot_id: int) -> None:
+    """Compute one snapshot again (the Celery task's body)."""
+    row = DashboardSnapshot.objects.filter(pk=snapshot_id).first()
+    if row is None:
+        return
+    stored = row.filters
+    filters = Filters(
+        hotspot_ids=tuple(stored["hotspot_ids"]),
+        typology=stored["typology"],
+        worker_id=stored["worker_id"],
+        age_band=stored["age_band"],
+    )
+    started = time.monotonic()
+    figures = compute(Period(row.period_first, row.period_last), filters)
+    DashboardSnapshot.objects.filter(pk=snapshot_id).update(
+        figures=figures,
+        computed_at=timezone.now(),
+        seconds=round(time.monotonic() - started, 3),
+        refresh_requested_at=None,
+    )
+
+
+def request_refresh(row: DashboardSnapshot) -> None:
+    """Ask a worker for fresh figures, once per RETRY_AFTER; compute them here when the broker
+    cannot be reached."""
+    now = timezone.now()
+    unclaimed = Q(refresh_requested_at__isnull=True) | Q(refresh_requested_at__lt=now - RETRY_AFTER)
+    claimed = DashboardSnapshot.objects.filter(unclaimed, pk=row.pk).update(
+        refresh_requested_at=now
+    )
+    if not claimed:
+        return
+    from monitoring.tasks import refresh_dashboard
+
+    try:
+        refresh_dashboard.delay(row.pk)
+    except Exception:  # kombu raises its own and the transport's errors: any means "not queued"
+        logger.warning("dashboard: broker unreachable, computing the figures in the request")
+        refresh(row.pk)
+
+
+def _row(period: Period, filters: Filters) -> DashboardSnapshot:
+    key = key_for(period, filters)
+    row = DashboardSnapshot.objects.filter(key=key).first()
+    if row is None:
+        row, _ = DashboardSnapshot.objects.get_or_create(
+            key=key,
+            defaults={
+                "period_first": period.first,
+                "period_last": period.last,
+                "filters": _filters_data(filters),
+            },
+        )
+    return row
+
+
+def compute_now(period: Period, filters: Filters) -> None:
+    """Compute a snapshot in this process: the demo data and the benchmark prepare theirs."""
+    refresh(_row(period, filters).pk)
+
+
+def latest(period: Period, filters: Filters) -> Snapshot | None:
+    """The newest figures for a period and filters, asking for fresh ones when they are missing
+    or older than DASHBOARD_MAX_AGE; None while the first ones are being computed. One query
+    when a recent snapshot exists."""
+    row = _row(period, filters)
+    now = timezone.now()
+    if row.computed_at is None or row.computed_at < now - max_age():
+        request_refresh(row)
+        # A worker that ran at once (tests, a broker outage) has left the new figures here.
+        row.refresh_from_db()
+    elif row.viewed_at < now - VIEWED_EVERY:
+        DashboardSnapshot.objects.filter(pk=row.pk).update(viewed_at=now)
+    if row.figures is None:
+        return None
+    return decode(row)
+
+
+def refresh_recent() -> int:
+    """Beat's part: ask for fresh figures for every snapshot viewed recently that is older than
+    DASHBOARD_MAX_AGE, and drop those nobody has looked at for a month. Returns how many."""
+    now = timezone.now()
+    DashboardSnapshot.objects.filter(viewed_at__lt=now - DROP_AFTER).delete()
+    stale = DashboardSnapshot.objects.filter(viewed_at__gte=now - KEEP_REFRESHING).filter(
+        Q(computed_at__isnull=True) | Q(computed_at__lt=now - max_age())
+    )
+    rows = list(stale.order_by("-viewed_at").only("pk", "refresh_requested_at"))
+    for row in rows:
+        request_refresh(row)
+    return len(rows)
