@@ -191,7 +191,8 @@ def request_refresh(row: DashboardSnapshot) -> None:
     from monitoring.tasks import refresh_dashboard
 
     try:
-        refresh_dashboard.delay(row.pk)
+        # No retries: with the broker gone the coordinator waits for the figures, not for it.
+        refresh_dashboard.apply_async((row.pk,), retry=False)
     except Exception:  # kombu raises its own and the transport's errors: any means "not queued"
         logger.warning("dashboard: broker unreachable, computing the figures in the request")
         refresh(row.pk)

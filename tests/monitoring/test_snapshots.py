@@ -42,7 +42,7 @@ def _reach(client: Any) -> str:
 def no_worker() -> Any:
     """A broker that takes tasks but no worker running them."""
     celery_app.conf.task_always_eager = False
-    with mock.patch("monitoring.tasks.refresh_dashboard.delay") as delay:
+    with mock.patch("monitoring.tasks.refresh_dashboard.apply_async") as delay:
         yield delay
     celery_app.conf.task_always_eager = True
 
@@ -136,7 +136,9 @@ def test_without_a_broker_the_figures_are_computed_in_the_request(
     client_for: Any, coordinator: User, outreach_worker: User, hotspot: Hotspot
 ) -> None:
     make_contact(make_person(hotspot, "SNAP4"), outreach_worker, contacted_on=date(2026, 11, 5))
-    with mock.patch("monitoring.tasks.refresh_dashboard.delay", side_effect=OSError("broker down")):
+    with mock.patch(
+        "monitoring.tasks.refresh_dashboard.apply_async", side_effect=OSError("broker down")
+    ):
         assert _reach(client_for(coordinator)) == "1"
 
 
@@ -160,7 +162,7 @@ def test_beat_refreshes_what_was_viewed_and_drops_what_was_not(
     forgotten = make("forgotten", timedelta(days=31), timedelta(days=31))
     unviewed = make("unviewed", timedelta(days=8), timedelta(days=8))
     assert snapshots.refresh_recent() == 2
-    asked = sorted(call.args[0] for call in no_worker.call_args_list)
+    asked = sorted(call.args[0][0] for call in no_worker.call_args_list)
     assert asked == sorted([stale.pk, never.pk])
     remaining = set(DashboardSnapshot.objects.values_list("pk", flat=True))
     assert remaining == {stale.pk, fresh.pk, never.pk, unviewed.pk}
