@@ -62,6 +62,9 @@ LOCAL_APPS = ["members", "outreach", "programmes", "monitoring"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # Pages go compressed (a cached contact form must stay under 10 KB on a costly data plan);
+    # Django pads each response at random against BREACH, and CSRF tokens are masked per request.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "members.middleware.RequireMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages, so an ended session can say why on the login page.
+    "members.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -135,6 +140,12 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_SESSION_REMEMBER = False  # a shared phone must not stay logged in after the browser closes
+# A lost phone (members.sessions): staff sessions end after this many seconds without a request;
+# every session ends this many seconds after login, however active.
+STAFF_IDLE_TIMEOUT = env.int("STAFF_IDLE_TIMEOUT", default=15 * 60)
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=8 * 60 * 60)
+# Stored sessions go no later than that either, so `clearsessions` removes them.
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 
 MFA_ADAPTER = "members.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -294,9 +305,17 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Oversized requests get 400, never a worker busy parsing them (Django's limits, written out).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form data; the app takes no file uploads
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it
+# Messages live in the session: Django's cookie for them cannot take the __Host- prefix.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
@@ -308,6 +327,8 @@ if not DEBUG:
     # The __Host- prefix pins cookies to this host, over HTTPS, for the whole site.
     SESSION_COOKIE_NAME = "__Host-sid"
     CSRF_COOKIE_NAME = "__Host-csrf"
+    LANGUAGE_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_NAME = "__Host-lang"
 if env.bool("BEHIND_PROXY", default=False):
     # Only behind a proxy that sets this header itself; otherwise a client could spoof it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

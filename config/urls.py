@@ -22,6 +22,8 @@ CLOSED_ACCOUNT_PAGES = [
     "inactive/",
     "confirm-email/",
     "confirm-email/<str:key>/",
+    # Reminder addresses live encrypted on the person's record, set on the preferences page.
+    "email/",
 ]
 
 urlpatterns = [
@@ -38,3 +40,6 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The 500 page needs nothing from the request (members.views.site.server_error).
+handler500 = "members.views.site.server_error"

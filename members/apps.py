@@ -7,3 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Members")
+
+    def ready(self) -> None:
+        # Connects the receivers that end every session on logout, password change, suspension.
+        from members import sessions  # noqa: F401

@@ -88,7 +88,14 @@ def add_months(month: date, count: int) -> date:
 def parse_month(value: str) -> date | None:
     """'2026-03' -> 1 March 2026; None for anything else (including years no one means)."""
     year, dash, month = value.partition("-")
-    if not (dash and len(year) == 4 and len(month) == 2 and year.isdigit() and month.isdigit()):
+    if not (
+        dash
+        and len(year) == 4
+        and len(month) == 2
+        and (year + month).isascii()
+        and year.isdigit()
+        and month.isdigit()
+    ):
         return None
     if not (1900 <= int(year) <= 2999 and 1 <= int(month) <= 12):
         return None

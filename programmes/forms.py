@@ -337,7 +337,7 @@ class PaperBallotsForm(forms.Form):
             words = line.replace(",", " ").split()
             if not words:
                 continue
-            numbers = [int(word) for word in words if word.isdigit()]
+            numbers = [int(word) for word in words if word.isascii() and word.isdigit()]
             if len(numbers) != len(words) or not all(1 <= n <= len(self.options) for n in numbers):
                 problems.append(
                     _("Line %(line)d: use only the numbers 1 to %(last)d.")

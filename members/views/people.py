@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from members import services
 from members.access import get_person_for_user
 from members.forms import CodeForm, ConsentForm, MergeForm, PersonForm, ReasonForm
+from members.ids import parse_id
 from members.models import AccessLog, Person, PossibleDuplicate
 from members.roles import Role, has_role, role_required
 from outreach.access import hotspots_visible_to, referrals_visible_to
@@ -39,9 +40,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
         .select_related("hotspot")
         .order_by("nickname", "pk")
     )
-    hotspot_id = request.GET.get("hotspot", "")
-    if hotspot_id.isdigit():
-        people = people.filter(hotspot_id=int(hotspot_id))
+    hotspot_id = parse_id(request.GET.get("hotspot"))
+    if hotspot_id is not None:
+        people = people.filter(hotspot_id=hotspot_id)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from members import codes
 from members.access import get_person_for_user, is_staff
+from members.ids import parse_id
 from members.models import Person
 from members.roles import Role, has_role, role_required
 from monitoring import services_feedback as services
@@ -163,9 +164,10 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
     if is_staff(request.user):
         raw = request.GET.get("person") or request.POST.get("person")
         if raw:
-            if not raw.isdigit():
+            pk = parse_id(raw)
+            if pk is None:
                 raise Http404
-            person = get_person_for_user(request, int(raw), write=True)
+            person = get_person_for_user(request, pk, write=True)
             on_behalf = True
     else:
         person = _own_person(request)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from members.access import get_person_for_user
 from members.forms import CodeForm
+from members.ids import parse_id
 from members.models import Person
 from members.roles import Role, has_role, role_required
 from outreach import services
@@ -178,11 +179,11 @@ def _render_detail(
 
 def _person_from_post(request: HttpRequest) -> Person:
     """The person tapped on the list: 404 unless this user may see them."""
-    person_pk = request.POST.get("person", "")
-    if not person_pk.isdigit():
+    person_pk = parse_id(request.POST.get("person"))
+    if person_pk is None:
         raise Http404
     # The service logs the change itself, and only when there is one.
-    return get_person_for_user(request, int(person_pk), write=True, log=False)
+    return get_person_for_user(request, person_pk, write=True, log=False)
 
 
 @require_POST

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from members.access import get_person_for_user
 from members.forms import CodeForm
+from members.ids import parse_id
 from members.models import AccessLog, Person
 from members.roles import Role, has_role, role_required
 from members.services import access_log_write
@@ -134,9 +135,10 @@ def _person_chosen(request: HttpRequest, *, posting: bool) -> Person | None:
     raw = request.POST.get("person", "") if posting else request.GET.get("person", "")
     if not raw:
         return None
-    if not raw.isdigit():
+    pk = parse_id(raw)
+    if pk is None:
         raise Http404
-    person = get_person_for_user(request, int(raw), log=not posting)
+    person = get_person_for_user(request, pk, log=not posting)
     if person.erased_at is not None:
         # An erased record stays only as anonymous counts: it takes no new contacts.
         raise Http404

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.access import get_person_for_user, is_staff
+from members.ids import parse_id
 from members.models import AccessLog
 from members.roles import Role, role_required
 from members.services import access_log_write
@@ -67,8 +68,8 @@ def referral_create(request: HttpRequest, person_pk: int) -> HttpResponse:
             initial = {k: v for k, v in request.POST.items() if k in ReferralForm.base_fields}
         else:
             # A contact's page may link here with ?contact=<id>: a number, nothing personal.
-            contact = request.GET.get("contact", "")
-            initial = {"contact": contact} if contact.isdigit() else {}
+            contact = parse_id(request.GET.get("contact"))
+            initial = {"contact": str(contact)} if contact is not None else {}
         service = initial.get("service", "")
         partners, matched = _partners_offering(service)
         if service and not matched:

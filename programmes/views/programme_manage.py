@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from members.ids import parse_id
 from members.roles import Role, role_required
 from programmes import services
 from programmes.forms import (
@@ -26,8 +27,8 @@ from programmes.views.programme import get_programme_for_user
 
 def _option_asked_for(request: HttpRequest) -> Option | None:
     """The voted priority of `?priority=<id>`, if it is one of a round with results out."""
-    pk = request.GET.get("priority", "")
-    return counted_options().filter(pk=int(pk)).first() if pk.isdigit() else None
+    pk = parse_id(request.GET.get("priority"))
+    return counted_options().filter(pk=pk).first() if pk is not None else None
 
 
 @role_required(Role.COORDINATOR)

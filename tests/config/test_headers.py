@@ -80,3 +80,19 @@ def test_every_html_response_of_every_url_carries_the_policy(
             )
             checked += 1
     assert checked >= 8  # the walk really reached pages
+
+
+def test_pages_go_compressed_to_a_browser_that_accepts_it(
+    client_for: Any, outreach_worker: Any
+) -> None:
+    import gzip
+
+    from django.urls import reverse
+
+    client = client_for(outreach_worker)
+    plain = client.get(reverse("outreach:contact_create"))
+    packed = client.get(reverse("outreach:contact_create"), HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert len(packed.content) < len(plain.content) / 2
+    assert b"<h1" in gzip.decompress(packed.content)
