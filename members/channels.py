@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import Exists, F, OuterRef
 from django.template.loader import select_template
 
-from members.models import NotificationPreference
+from members.models import Consent, Person
 
 if TYPE_CHECKING:
     from members.models import Reminder
@@ -64,22 +65,48 @@ def render_reminder_email(reminder: Reminder) -> tuple[str, str, str]:
     return subject, parts[1].strip() + "\n", parts[2]
 
 
+def reminder_address(reminder: Reminder) -> tuple[str, str] | None:
+    """One query: the address and sender name for this reminder, or None. The address is the
+    person's encrypted e-mail, used only while they chose e-mail and their consent is open; a
+    login without a Person gets inbox reminders only."""
+    open_consent = Consent.objects.filter(
+        person=OuterRef("pk"), purpose=Consent.Purpose.EMAIL_REMINDERS, withdrawn_at__isnull=True
+    )
+    person = (
+        Person.objects.filter(
+            Exists(open_consent),
+            user_id=reminder.user_id,
+            user__notification_preference__by_email=True,
+            merged_into__isnull=True,
+            erased_at__isnull=True,
+            email__isnull=False,
+        )
+        .annotate(sender_name=F("user__notification_preference__sender_name"))
+        .only("pk", "email")
+        .first()
+    )
+    if person is None or not person.email:
+        return None
+    return person.email, person.sender_name
+
+
 class EmailChannel:
-    """Only to people who chose e-mail and gave an address, from the sender name they chose."""
+    """Only to people who chose e-mail, consented and gave an address, from the sender name they
+    chose."""
 
     name = "email"
 
     def send(self, reminder: Reminder) -> None:
-        user = reminder.user
-        preference = NotificationPreference.objects.filter(user=user).first()
-        if preference is None or not preference.by_email or not user.email:
+        found = reminder_address(reminder)
+        if found is None:
             return
+        address, sender_name = found
         subject, text, html = render_reminder_email(reminder)
         send_mail(
             subject,
             text,
-            sender_address(preference.sender_name),
-            [user.email],
+            sender_address(sender_name),
+            [address],
             html_message=html,
             fail_silently=False,
         )

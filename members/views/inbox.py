@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -15,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members.models import NotificationPreference, Reminder, User
+from members import services
+from members.models import Consent, NotificationPreference, Person, Reminder, User
 from members.reminder_planning import KIND_ROLE, KIND_TEXT
 from members.roles import has_role
 
@@ -105,11 +107,31 @@ def kinds_for(user: Any) -> list[tuple[str, str]]:
 
 
 class NotificationPreferenceForm(forms.ModelForm):
+    """Channels and timing. The reminder address is not kept here but on the person's record,
+    encrypted, and only while "also by e-mail" is ticked: unticking deletes it."""
+
+    email_address = forms.EmailField(
+        label=gettext_lazy("E-mail address for reminders"),
+        required=False,
+        max_length=254,
+        help_text=gettext_lazy(
+            "Kept encrypted and used only for reminders. If you untick “also by e-mail”, "
+            "the address is deleted."
+        ),
+    )
     muted_kinds = forms.MultipleChoiceField(
         label=gettext_lazy("Reminders I do not want"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    field_order = [
+        "by_email",
+        "email_address",
+        "sender_name",
+        "quiet_from",
+        "quiet_until",
+        "muted_kinds",
+    ]
 
     class Meta:
         model = NotificationPreference
@@ -125,15 +147,22 @@ class NotificationPreferenceForm(forms.ModelForm):
             "quiet_from": gettext_lazy("No reminders between these times (for example at night)."),
         }
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, person: Person | None, email_consent: bool, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         choices = kinds_for(user)
         self.fields["muted_kinds"].choices = choices
         if not choices:
             del self.fields["muted_kinds"]
-        if not user.email:
-            # No address to write to: the page explains how to add one.
-            del self.fields["by_email"]
+        if person is None:
+            # No record to keep an address on (and to consent with): reminders stay in the inbox.
+            for name in ("by_email", "email_address", "sender_name"):
+                del self.fields[name]
+            return
+        self.fields["email_address"].initial = person.email
+        # A consent withdrawn elsewhere (own data page) stops e-mail: the box says so too.
+        self.initial["by_email"] = bool(self.instance.by_email and email_consent)
 
     def clean_muted_kinds(self) -> list[str]:
         return list(self.cleaned_data.get("muted_kinds") or [])
@@ -144,14 +173,49 @@ class NotificationPreferenceForm(forms.ModelForm):
         if (start is None) != (end is None) and "quiet_from" not in self.errors:
             field = "quiet_until" if end is None else "quiet_from"
             self.add_error(field, _("Give both times, or neither."))
+        if (
+            cleaned.get("by_email")
+            and not cleaned.get("email_address")
+            and "email_address" not in self.errors
+        ):
+            self.add_error(
+                "email_address", _("Give the address to send reminders to, or untick e-mail.")
+            )
         return cleaned
+
+
+def _own_person(user: User) -> Person | None:
+    """The login's own live record, if it has one (staff logins often have none)."""
+    return Person.objects.filter(
+        user=user, merged_into__isnull=True, erased_at__isnull=True
+    ).first()
+
+
+def _reminder_email_save(*, person: Person, by_email: bool, address: str) -> None:
+    """The address and the consent change together: kept and given while e-mail is chosen,
+    deleted and withdrawn when it is not (data minimisation). A person's own change is not
+    written to the access log, which records staff (as on the own data page)."""
+    person.email = address if by_email else None
+    person.save(update_fields=["email"])
+    services.consent_set(person=person, purpose=Consent.Purpose.EMAIL_REMINDERS, given=by_email)
 
 
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request: HttpRequest) -> HttpResponse:
-    """Any logged-in person: channels, sender name, quiet hours and muted kinds."""
+    """Any logged-in person: channels, sender name, quiet hours and muted kinds; for a person
+    with a record, also the encrypted address reminders go to."""
     preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
-    form = NotificationPreferenceForm(request.POST or None, instance=preference, user=request.user)
+    person = _own_person(request.user)
+    email_consent = person is not None and services.has_consent(
+        person, Consent.Purpose.EMAIL_REMINDERS
+    )
+    form = NotificationPreferenceForm(
+        request.POST or None,
+        instance=preference,
+        user=request.user,
+        person=person,
+        email_consent=email_consent,
+    )
     if request.method == "POST":
         if form.is_valid():
             saved = form.save(commit=False)
@@ -159,7 +223,14 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
                 saved.muted_kinds = []
             if "by_email" not in form.fields:
                 saved.by_email = False
-            saved.save()
+            with transaction.atomic():
+                saved.save()
+                if person is not None:
+                    _reminder_email_save(
+                        person=person,
+                        by_email=saved.by_email,
+                        address=form.cleaned_data["email_address"],
+                    )
             messages.success(request, _("Your preferences are saved."))
             return redirect("members:notification_preferences")
         status = 400
@@ -168,6 +239,6 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "members/notification_preferences.html",
-        {"form": form, "has_email": bool(request.user.email)},
+        {"form": form, "has_person": person is not None},
         status=status,
     )

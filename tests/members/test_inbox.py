@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import NotificationPreference, Reminder, User
+from members.models import NotificationPreference, Person, Reminder, User
 from outreach.models import Referral
 
 pytestmark = pytest.mark.django_db
@@ -158,20 +158,57 @@ def test_preferences_offer_only_the_kinds_of_ones_roles(client_for: Any, member:
     assert kinds == [Kind.ROUND_OPENED, Kind.ROUND_CLOSING, Kind.RESULTS_OUT]
 
 
-def test_preferences_without_an_email_say_how_to_add_one(client_for: Any, member: User) -> None:
+def test_preferences_without_a_record_keep_reminders_in_the_inbox(
+    client_for: Any, outreach_worker: User
+) -> None:
+    response = client_for(outreach_worker).get(reverse("members:notification_preferences"))
+    fields = response.context["form"].fields
+    assert not {"by_email", "email_address", "sender_name"} & set(fields)
+    content = response.content.decode()
+    assert "Your reminders come to this inbox only." in content
+    assert reverse("account_email") not in content
+
+
+def test_preferences_of_a_person_offer_an_address_and_no_link_to_allauth(
+    client_for: Any, member: User
+) -> None:
     response = client_for(member).get(reverse("members:notification_preferences"))
-    assert "by_email" not in response.context["form"].fields
-    assert reverse("account_email") in response.content.decode()
+    assert {"by_email", "email_address", "sender_name"} <= set(response.context["form"].fields)
+    content = response.content.decode()
+    assert "E-mail address for reminders" in content
+    assert reverse("account_email") not in content
+    assert "Your reminders come to this inbox only." not in content
 
 
-def test_preferences_are_saved(client_for: Any, outreach_worker: User) -> None:
-    outreach_worker.email = "w@example.org"
-    outreach_worker.save()
-    response = client_for(outreach_worker).post(
+def test_preferences_are_saved(client_for: Any, member: User) -> None:
+    response = client_for(member).post(
         reverse("members:notification_preferences"),
         {
             "by_email": "on",
+            "email_address": "moon@example.test",
             "sender_name": "Aunt May",
+            "quiet_from": "22:00",
+            "quiet_until": "07:00",
+            "muted_kinds": [Kind.ROUND_CLOSING],
+        },
+    )
+    assert response.status_code == 302
+    preference = NotificationPreference.objects.get(user=member)
+    assert preference.by_email and preference.sender_name == "Aunt May"
+    assert (preference.quiet_from, preference.quiet_until) == (time(22), time(7))
+    assert preference.muted_kinds == [Kind.ROUND_CLOSING]
+    assert Person.objects.get(user=member).email == "moon@example.test"
+
+
+def test_preferences_without_a_record_are_saved_without_e_mail(
+    client_for: Any, outreach_worker: User
+) -> None:
+    response = client_for(outreach_worker).post(
+        reverse("members:notification_preferences"),
+        # A forged e-mail choice is ignored: there is no record to keep an address on.
+        {
+            "by_email": "on",
+            "email_address": "w@example.test",
             "quiet_from": "22:00",
             "quiet_until": "07:00",
             "muted_kinds": [Kind.NOT_SEEN],
@@ -179,7 +216,7 @@ def test_preferences_are_saved(client_for: Any, outreach_worker: User) -> None:
     )
     assert response.status_code == 302
     preference = NotificationPreference.objects.get(user=outreach_worker)
-    assert preference.by_email and preference.sender_name == "Aunt May"
+    assert not preference.by_email
     assert (preference.quiet_from, preference.quiet_until) == (time(22), time(7))
     assert preference.muted_kinds == [Kind.NOT_SEEN]
 

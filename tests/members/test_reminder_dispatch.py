@@ -16,7 +16,7 @@ from django.utils import timezone
 from config.celery import app
 from members import channels
 from members.channels import SmsChannel, render_reminder_email
-from members.models import NotificationPreference, Reminder, User
+from members.models import Consent, NotificationPreference, Person, Reminder, User
 from members.reminders import (
     dispatch_due,
     quiet_hours_end,
@@ -67,6 +67,19 @@ def plan_many(user: User, count: int) -> list[int]:
         for i in range(count)
     )
     return list(Reminder.objects.values_list("pk", flat=True))
+
+
+def with_reminder_address(user: User, address: str | None) -> Person:
+    """The person's encrypted reminder address and their open consent to e-mail reminders."""
+    person = Person.objects.filter(user=user).first() or Person.objects.create(
+        uic_hash=user.username.ljust(64, "0")[:64], user=user
+    )
+    person.email = address
+    person.save(update_fields=["email"])
+    Consent.objects.get_or_create(
+        person=person, purpose=Consent.Purpose.EMAIL_REMINDERS, withdrawn_at=None
+    )
+    return person
 
 
 def at(hour: int, minute: int = 0, day: int = 10) -> datetime:
@@ -150,8 +163,7 @@ def test_four_dispatchers_deliver_a_thousand_reminders_each_exactly_once(
     if connection.vendor != "postgresql":
         pytest.skip("SKIP LOCKED and concurrent writers need PostgreSQL")
     user = make_user("busy.worker", is_outreach_worker=True)
-    user.email = "someone@example.org"
-    user.save()
+    with_reminder_address(user, "someone@example.org")
     NotificationPreference.objects.create(user=user, by_email=True, sender_name="Aunt May")
     ids = plan_many(user, 1000)
     barrier = threading.Barrier(4)
@@ -243,12 +255,16 @@ def test_a_failing_channel_leaves_the_row_for_the_sweeper(
 def test_email_goes_only_to_people_who_chose_it_with_their_sender_name(
     member: User, outreach_worker: User, coordinator: User
 ) -> None:
-    for user in (member, outreach_worker, coordinator):
-        user.email = f"{user.username}@example.org"
-        user.save()
+    with_reminder_address(member, "member.test@example.org")
+    with_reminder_address(outreach_worker, "worker.test@example.org")
     NotificationPreference.objects.create(user=member, by_email=True, sender_name="Aunt May")
     NotificationPreference.objects.create(user=outreach_worker, by_email=False)
+    # A plain-text login address left from before is never used: no record, inbox only.
+    coordinator.email = "coordinator.test@example.org"
+    coordinator.save()
+    NotificationPreference.objects.create(user=coordinator, by_email=True)
     no_address = make_user("no.address", is_member=True)
+    with_reminder_address(no_address, None)
     NotificationPreference.objects.create(user=no_address, by_email=True)
     for user in (member, outreach_worker, coordinator, no_address):
         reminder_plan(user=user, kind=KIND, due_on=timezone.localdate())
@@ -260,6 +276,19 @@ def test_email_goes_only_to_people_who_chose_it_with_their_sender_name(
     assert message.to == ["member.test@example.org"]
     assert message.from_email == '"Aunt May" <no-reply@example.org>'
     assert "Outreach" not in message.message()["From"]
+
+
+@pytest.mark.django_db
+def test_the_e_mail_channel_costs_one_query_whoever_the_person_is(
+    member: User, django_assert_num_queries: Any
+) -> None:
+    with_reminder_address(member, "member.test@example.org")
+    NotificationPreference.objects.create(user=member, by_email=True)
+    reminder = Reminder(user=member, kind=KIND, due_on=timezone.localdate())
+    # The person, their open consent and their preference, joined.
+    with django_assert_num_queries(1):
+        channels.EmailChannel().send(reminder)
+    assert len(mail.outbox) == 1
 
 
 def test_the_sender_name_cannot_break_out_of_the_header() -> None:

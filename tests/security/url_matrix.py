@@ -95,6 +95,14 @@ MATRIX: dict[str, dict[str, Any]] = {
         "other_worker": "login login",
         "coordinator": "login login",
     },
+    # Reminder addresses are kept encrypted on the person's record instead (account_email).
+    "accounts/email/": {
+        "anonymous": "login login",
+        "member": "login login",
+        "worker": "login login",
+        "other_worker": "login login",
+        "coordinator": "login login",
+    },
     # --- accounts/confirm-email/<str -------------------------------------------------------------
     "accounts/confirm-email/<str:key>/": {
         "anonymous": "login login",
@@ -155,12 +163,14 @@ MATRIX: dict[str, dict[str, Any]] = {
         "other_worker": "ok ok",
         "coordinator": "ok ok",
     },
+    # Shadowed by the closed page on the same path: reminder addresses are kept encrypted on
+    # the person's record, never in allauth's plain-text table.
     "account_email": {
         "anonymous": "login login",
-        "member": "ok ok",
-        "worker": "ok ok",
-        "other_worker": "ok ok",
-        "coordinator": "ok ok",
+        "member": "login login",
+        "worker": "login login",
+        "other_worker": "login login",
+        "coordinator": "login login",
     },
     # Shadowed by the closed page on the same path.
     "account_email_verification_sent": {
