@@ -208,7 +208,16 @@ def person_erase(*, actor: User, person: Person) -> None:
         person.save()
         Invitation.objects.filter(person=person).delete()
         OutsideAccess.objects.filter(person=person).delete()
+        # What a service told about them is free text that may name them; the referral stays.
+        from outreach.models import Referral  # outreach builds on members: imported late
+
+        Referral.objects.filter(person=person).update(outcome=None)
         PossibleDuplicate.objects.filter(Q(person=person) | Q(other=person)).delete()
+        # The address and phone are gone: so is the consent to use them (the times stay).
+        person.consents.filter(
+            purpose__in=[Consent.Purpose.EMAIL_REMINDERS, Consent.Purpose.SMS_REMINDERS],
+            withdrawn_at__isnull=True,
+        ).update(withdrawn_at=now)
         ErasureRequest.objects.filter(person=person, confirmed_at__isnull=True).update(
             confirmed_by=actor, confirmed_at=now
         )

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.fields import EncryptedTextField
+from members.fields import EncryptedCharField, EncryptedTextField
 
 
 class Typology(models.TextChoices):
@@ -332,7 +332,9 @@ class Referral(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.MADE
     )
     attended_on = models.DateField(_("attended on"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    # What happened at a health or legal service is sensitive: encrypted, so never filtered on
+    # in SQL. Not given is NULL; the 200-character limit lives in OutcomeForm.
+    outcome = EncryptedCharField(_("outcome"), null=True, blank=True)
     outcome_on = models.DateField(_("outcome on"), null=True, blank=True)
 
     class Meta:

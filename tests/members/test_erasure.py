@@ -27,7 +27,7 @@ from members.models import (
     User,
 )
 from members.uic import uic_hash
-from outreach.models import Hotspot
+from outreach.models import Hotspot, Partner, Referral
 from tests.conftest import PASSWORD, make_person, make_user
 
 # Planted values, distinctive enough that finding one in a dump can only mean a leak.
@@ -184,3 +184,20 @@ def test_erasure_leaves_the_monthly_counts_unchanged(
     services.person_erase(actor=coordinator, person=someone)
     assert monthly() == before
     assert Contact.objects.filter(person=someone).count() == 3  # anonymous now, still counted
+
+
+def test_erasure_wipes_what_services_said_but_keeps_the_referral(
+    someone: Person, coordinator: User, partner: Partner
+) -> None:
+    referral = Referral.objects.create(
+        person=someone,
+        partner=partner,
+        service="hiv_test",
+        made_by=coordinator,
+        due_on=timezone.localdate(),
+        outcome="Seen by the nurse on the late shift",
+    )
+    services.person_erase(actor=coordinator, person=someone)
+    referral.refresh_from_db()
+    assert referral.outcome is None
+    assert Referral.objects.filter(person=someone).count() == 1

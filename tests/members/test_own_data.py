@@ -10,7 +10,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from members.models import AccessLog, Consent, ErasureRequest, Person, User
+from members.models import (
+    AccessLog,
+    Consent,
+    ErasureRequest,
+    NotificationPreference,
+    Person,
+    User,
+)
 from members.services import access_log_write
 from tests.conftest import PASSWORD, make_person, make_user
 
@@ -89,6 +96,39 @@ def test_withdrawing_consent_records_when(client_for: Any, member: User, own: Pe
     client.post(reverse("members:own_consent"), {"purpose": PURPOSE, "given": "1"})
     assert own.consents.filter(withdrawn_at__isnull=True).count() == 1
     assert own.consents.count() == 2
+
+
+def test_withdrawing_email_reminders_deletes_the_address_and_stops_email(
+    client_for: Any, member: User, own: Person
+) -> None:
+    NotificationPreference.objects.create(user=member, by_email=True)
+    client_for(member).post(reverse("members:own_consent"), {"purpose": PURPOSE, "given": "0"})
+    own.refresh_from_db()
+    assert own.email is None
+    assert own.phone == "+000 555 0101"  # only the address of the purpose withdrawn goes
+    assert NotificationPreference.objects.get(user=member).by_email is False
+
+
+def test_withdrawing_another_purpose_keeps_the_address(
+    client_for: Any, member: User, own: Person
+) -> None:
+    NotificationPreference.objects.create(user=member, by_email=True)
+    Consent.objects.create(person=own, purpose=Consent.Purpose.VOTING)
+    client = client_for(member)
+    client.post(reverse("members:own_consent"), {"purpose": "voting", "given": "0"})
+    client.post(reverse("members:own_consent"), {"purpose": PURPOSE, "given": "1"})
+    own.refresh_from_db()
+    assert own.email == "moon@example.test"
+    assert NotificationPreference.objects.get(user=member).by_email is True
+
+
+def test_withdrawing_email_reminders_without_preferences_still_deletes_the_address(
+    client_for: Any, member: User, own: Person
+) -> None:
+    client_for(member).post(reverse("members:own_consent"), {"purpose": PURPOSE, "given": "0"})
+    own.refresh_from_db()
+    assert own.email is None
+    assert not NotificationPreference.objects.exists()
 
 
 def test_a_member_changes_only_their_own_consent(

@@ -8,6 +8,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -319,6 +321,97 @@ def test_an_outcome_needs_attendance_first(
     assert "mark it attended first" in response.content.decode()
     referral.refresh_from_db()
     assert referral.status == Referral.Status.MADE
+
+
+def test_the_outcome_is_ciphertext_in_the_table_and_plain_through_the_model(
+    client_for: Any, outreach_worker: User, referral: Referral
+) -> None:
+    referral.status, referral.attended_on = Referral.Status.ATTENDED, TODAY() - timedelta(days=1)
+    referral.save()
+    outcome = "Advice given, second visit next month"
+    client_for(outreach_worker).post(
+        reverse("outreach:referral_outcome", args=[referral.pk]),
+        {"outcome": outcome, "outcome_on": f"{TODAY():%Y-%m-%d}"},
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT outcome FROM outreach_referral WHERE id = %s", [referral.pk])
+        raw = cursor.fetchone()[0]
+    assert raw.startswith("gAAAA")  # a Fernet token
+    assert "Advice" not in raw
+    referral.refresh_from_db()
+    assert referral.outcome == outcome
+    page = client_for(outreach_worker).get(reverse("outreach:referral_detail", args=[referral.pk]))
+    assert outcome in page.content.decode()
+
+
+def test_a_referral_without_an_outcome_stores_null(referral: Referral) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT outcome FROM outreach_referral WHERE id = %s", [referral.pk])
+        assert cursor.fetchone()[0] is None
+
+
+def test_an_outcome_over_200_characters_is_refused_beside_the_field(
+    client_for: Any, outreach_worker: User, referral: Referral
+) -> None:
+    referral.status, referral.attended_on = Referral.Status.ATTENDED, TODAY() - timedelta(days=1)
+    referral.save()
+    response = client_for(outreach_worker).post(
+        reverse("outreach:referral_outcome", args=[referral.pk]),
+        {"outcome": "x" * 201, "outcome_on": f"{TODAY():%Y-%m-%d}"},
+    )
+    assert response.status_code == 200
+    assert response.context["outcome_form"].errors["outcome"]
+    referral.refresh_from_db()
+    assert (referral.status, referral.outcome) == (Referral.Status.ATTENDED, None)
+
+
+BEFORE = ("outreach", "0004_default_risk_factors")
+ENCRYPTED = ("outreach", "0005_referral_outcome_encrypted")
+
+
+def _raw_outcomes() -> dict[int, str | None]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, outcome FROM outreach_referral")
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_encrypts_plain_outcomes_already_stored_and_back(
+    person: Person, partner: Partner, outreach_worker: User
+) -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE])
+    try:
+        old = executor.loader.project_state(BEFORE).apps.get_model("outreach", "Referral")
+        made_on = TODAY() - timedelta(days=10)
+        common = {
+            "person_id": person.pk,
+            "partner_id": partner.pk,
+            "made_by_id": outreach_worker.pk,
+            "service": "hiv_test",
+            "made_on": made_on,
+            "due_on": made_on + timedelta(days=7),
+        }
+        done = old.objects.create(**common, status="completed", outcome="Treatment started").pk
+        open_ = old.objects.create(**common, status="made", outcome="").pk
+        assert _raw_outcomes() == {done: "Treatment started", open_: ""}
+
+        executor = MigrationExecutor(connection)
+        executor.migrate([ENCRYPTED])
+        raw = _raw_outcomes()
+        assert raw[done].startswith("gAAAA") and "Treatment" not in raw[done]
+        assert raw[open_] is None
+        assert dict(Referral.objects.values_list("pk", "outcome")) == {
+            done: "Treatment started",
+            open_: None,
+        }
+
+        executor = MigrationExecutor(connection)
+        executor.migrate([BEFORE])
+        assert _raw_outcomes() == {done: "Treatment started", open_: ""}
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_not_completed_can_still_turn_into_attended(
