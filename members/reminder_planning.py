@@ -120,11 +120,11 @@ def _active(role_flag: str) -> Any:
 
 def plan_daily_list(today: date) -> int:
     """Each active outreach worker with at least one person due gets "your list for today"."""
-    from outreach.selectors import people_due
+    from outreach.selectors import due_people
 
     made = 0
     for worker in _active("is_outreach_worker"):
-        if people_due(worker, today):
+        if due_people(worker, today).exists():
             made += _plan(user=worker, kind=Kind.DAILY_LIST, object_key="", due_on=today)
     return made
 

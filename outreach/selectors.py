@@ -15,8 +15,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import BooleanField, Count, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Lower
 
 from members.models import Person
 from outreach.access import contacts_visible_to, hotspots_visible_to, referrals_visible_to
@@ -87,13 +99,15 @@ class DuePerson:
     days_overdue: int | None
 
 
-def people_due(worker: Any, today: date) -> list[DuePerson]:
+def due_people(worker: Any, today: date) -> Any:
     """Active people of the worker's hotspots due a one-to-one contact (other kinds of contact
-    do not count for the frequency rule): never contacted first, then the most overdue. One
-    query; the order is worked out here because date arithmetic differs between databases."""
+    do not count for the frequency rule), most urgent first: never contacted, then by the day
+    their contact fell due (the most overdue first), priority people first on the same day, then
+    by nickname. A queryset ordered in the database, so a page of it costs one query however
+    large the caseload; `due_row` works out the days for the people shown."""
     monthly_cutoff = today - timedelta(days=ONE_TO_ONE_DAYS)
     priority_cutoff = today - timedelta(days=PRIORITY_DAYS)
-    people = (
+    return (
         _active_caseload(worker, today)
         .annotate(
             last_one_to_one=_last_contact(today, kind=Contact.Kind.ONE_TO_ONE),
@@ -104,24 +118,45 @@ def people_due(worker: Any, today: date) -> list[DuePerson]:
             | Q(last_one_to_one__lte=monthly_cutoff)
             | Q(is_priority=True, last_one_to_one__lte=priority_cutoff)
         )
-    )
-    rows = []
-    for person in people:
-        last = person.last_one_to_one
-        limit = PRIORITY_DAYS if person.is_priority else ONE_TO_ONE_DAYS
-        since = None if last is None else (today - last).days
-        overdue = None if since is None else since - limit
-        rows.append(DuePerson(person, bool(person.is_priority), last, since, overdue))
-    rows.sort(
-        key=lambda row: (
-            row.days_overdue is not None,
-            -(row.days_overdue or 0),
-            not row.is_priority,
-            row.person.label.casefold(),
-            row.person.pk,
+        .annotate(
+            # The day the contact fell due; Django writes the date arithmetic for each database.
+            fell_due=Case(
+                When(
+                    is_priority=True,
+                    then=F("last_one_to_one") + timedelta(days=PRIORITY_DAYS),
+                ),
+                default=F("last_one_to_one") + timedelta(days=ONE_TO_ONE_DAYS),
+                output_field=DateTimeField(),
+            )
+        )
+        .order_by(
+            F("fell_due").asc(nulls_first=True),
+            F("is_priority").desc(),
+            Lower("nickname"),
+            "pk",
         )
     )
-    return rows
+
+
+def due_row(person: Person, today: date) -> DuePerson:
+    """One person of `due_people` with the days since their last one-to-one and overdue."""
+    last = person.last_one_to_one
+    limit = PRIORITY_DAYS if person.is_priority else ONE_TO_ONE_DAYS
+    since = None if last is None else (today - last).days
+    overdue = None if since is None else since - limit
+    return DuePerson(person, bool(person.is_priority), last, since, overdue)
+
+
+def people_due(worker: Any, today: date) -> list[DuePerson]:
+    """Everyone due, for callers that need the whole list; pages use `due_people`."""
+    return [due_row(person, today) for person in due_people(worker, today)]
+
+
+def first_with_total(rows: Any, shown: int) -> tuple[list[Any], int]:
+    """The first `shown` rows of a queryset and how many there are in all, in one query: the
+    total rides along on each row as a window count, so a short list costs no second query."""
+    first = list(rows.annotate(total_rows=Window(Count("pk")))[:shown])
+    return first, (first[0].total_rows if first else 0)
 
 
 def people_not_seen(worker: Any, today: date) -> Any:
@@ -139,9 +174,12 @@ def people_not_seen(worker: Any, today: date) -> Any:
 def referrals_to_follow_up(worker: Any, today: date) -> Any:
     """Referrals of the worker's caseload still at "made" and due within the next
     REFERRAL_LOOKAHEAD_DAYS days (or overdue), soonest first, with their tracing attempts."""
+    # The caseload's conditions on the joined person, not a second `person IN (caseload)`: the
+    # access helper already keeps the visible people, and two IN subqueries made PostgreSQL
+    # read every person of the country.
     return (
         referrals_visible_to(worker)
-        .filter(person__in=caseload(worker, today).values("pk"))
+        .filter(person__hotspot__in=worker_hotspots(worker, today), person__erased_at__isnull=True)
         .filter(
             status=Referral.Status.MADE,
             due_on__lte=today + timedelta(days=REFERRAL_LOOKAHEAD_DAYS),

@@ -7,19 +7,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from members.ids import parse_id
 from members.models import User
 from members.roles import Role, has_role, role_required
 from outreach import selectors, services
 from outreach.rules import MAX_TRACING_ATTEMPTS, NOT_SEEN_DAYS
 
-# The "not seen" section lists this many people and counts the rest.
+# Every section is bounded, whatever the caseload: the people due come in pages, the other
+# lists show their first rows and count the rest.
+DUE_PAGE_SIZE = 25
+REFERRALS_SHOWN = 25
 NOT_SEEN_SHOWN = 20
+CONTACTS_SHOWN = 50
+LAST_PAGE_TRIED = 100_000
 
 
 def _outreach_workers() -> Any:
@@ -34,22 +42,42 @@ def get_worker_for_user(request: HttpRequest) -> User | None:
     wanted = request.GET.get("worker", "")
     if not wanted:
         return request.user if has_role(request.user, Role.OUTREACH_WORKER) else None
-    if not wanted.isdigit():
+    pk = parse_id(wanted)
+    if pk is None:
         raise Http404
     if not has_role(request.user, Role.COORDINATOR):
-        if int(wanted) != request.user.pk:
+        if pk != request.user.pk:
             raise Http404
         return request.user
-    worker = _outreach_workers().filter(pk=int(wanted)).first()
+    worker = _outreach_workers().filter(pk=pk).first()
     if worker is None:
         raise Http404
     return worker
 
 
+def _page_with_total(rows: Any, wanted: str | None, size: int) -> Page:
+    """One page of an ordered queryset, counted in the same query (a window count on each row):
+    the people due are worked out per person, so a separate COUNT would do it all twice. Only a
+    page past the end costs a second query, to fall back to the last page."""
+    try:
+        # Any page past the end falls back to the last; the cap keeps the offset a valid integer.
+        number = min(max(int(wanted or 1), 1), LAST_PAGE_TRIED)
+    except ValueError:
+        number = 1
+    bottom = (number - 1) * size
+    found = list(rows.annotate(total_rows=Window(Count("pk")))[bottom : bottom + size])
+    if not found and number > 1:
+        return Paginator(rows, size).get_page(wanted)
+    paginator = Paginator(rows, size)
+    paginator.count = found[0].total_rows if found else 0
+    return Page(found, number, paginator)
+
+
 @role_required(Role.OUTREACH_WORKER, Role.COORDINATOR)
 def my_week(request: HttpRequest) -> HttpResponse:
-    # Queries, whatever the caseload: people due, referrals, not-seen count and first page,
-    # today's contacts, today's zero report (and for coordinators: the worker, the picker).
+    # Queries, whatever the caseload: one page of people due, referrals, not-seen, today's
+    # contacts (each with its total on every row), today's zero report (and for
+    # coordinators: the worker, the picker).
     worker = get_worker_for_user(request)
     is_coordinator = has_role(request.user, Role.COORDINATOR)
     context: dict[str, Any] = {
@@ -60,16 +88,31 @@ def my_week(request: HttpRequest) -> HttpResponse:
     }
     if worker is not None:
         today = timezone.localdate()
-        not_seen = selectors.people_not_seen(worker, today)
+        page = _page_with_total(
+            selectors.due_people(worker, today), request.GET.get("page"), DUE_PAGE_SIZE
+        )
+        referrals, referrals_count = selectors.first_with_total(
+            selectors.referrals_to_follow_up(worker, today), REFERRALS_SHOWN
+        )
+        not_seen, not_seen_count = selectors.first_with_total(
+            selectors.people_not_seen(worker, today), NOT_SEEN_SHOWN
+        )
+        contacts_today, contacts_count = selectors.first_with_total(
+            selectors.contacts_on(worker, today), CONTACTS_SHOWN
+        )
         context.update(
             today=today,
             not_seen_days=NOT_SEEN_DAYS,
             max_attempts=MAX_TRACING_ATTEMPTS,
-            due=selectors.people_due(worker, today),
-            referrals=list(selectors.referrals_to_follow_up(worker, today)),
-            not_seen_count=not_seen.count(),
-            not_seen=list(not_seen[:NOT_SEEN_SHOWN]),
-            contacts_today=list(selectors.contacts_on(worker, today)),
+            page=page,
+            due=[selectors.due_row(person, today) for person in page],
+            due_count=page.paginator.count,
+            referrals=referrals,
+            referrals_count=referrals_count,
+            not_seen=not_seen,
+            not_seen_count=not_seen_count,
+            contacts_today=contacts_today,
+            contacts_count=contacts_count,
             zero_reported=selectors.has_zero_report(worker, today),
         )
     return render(request, "outreach/week_plan.html", context)

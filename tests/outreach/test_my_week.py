@@ -26,6 +26,7 @@ from outreach.models import (
     TracingAttempt,
 )
 from outreach.rules import NOT_SEEN_DAYS, ONE_TO_ONE_DAYS, PRIORITY_DAYS
+from outreach.views.week import CONTACTS_SHOWN, DUE_PAGE_SIZE, NOT_SEEN_SHOWN, REFERRALS_SHOWN
 from tests.conftest import make_contact, make_person
 
 pytestmark = pytest.mark.django_db
@@ -445,13 +446,143 @@ def test_the_week_costs_the_same_queries_for_5_or_500_people(
     populate(hotspot, outreach_worker, partner, 5, 495)
     large = queries_for(client, params)
     response = client.get(URL, params)
-    assert len(response.context["due"]) > 100
-    assert response.context["not_seen_count"] > 20 and len(response.context["not_seen"]) == 20
-    assert len(response.context["referrals"]) > 50
-    assert len(response.context["contacts_today"]) > 100
+    context = response.context
+    # Every section bounded: a page of people due, the first rows of the others, with totals.
+    assert len(context["due"]) == DUE_PAGE_SIZE and context["due_count"] > 100
+    assert len(context["not_seen"]) == NOT_SEEN_SHOWN and context["not_seen_count"] > 100
+    assert len(context["referrals"]) == REFERRALS_SHOWN and context["referrals_count"] > 50
+    assert len(context["contacts_today"]) == CONTACTS_SHOWN and context["contacts_count"] > 100
     # The same queries for 5 and 500 people: session and user (plus, for a coordinator, the
-    # second factor, the chosen worker and the list of workers), then one each: people due,
-    # referrals with their attempts, not-seen count, not-seen first page, today's contacts,
+    # second factor, the chosen worker and the list of workers), then one each (every list
+    # counted in the same query): a page of people due, referrals, not-seen, today's contacts,
     # today's zero report.
     assert small == large
-    assert large <= (12 if persona == "coordinator" else 9)  # incl. the inbox bell
+    assert large <= (11 if persona == "coordinator" else 8)  # incl. the inbox bell
+    # The second page costs the same as the first.
+    assert queries_for(client, {**params, "page": 2}) == large
+
+
+# --- Bounded sections: pages of people due, the first rows of the other lists -----------------
+
+
+def test_the_order_is_worked_out_in_the_database_as_the_rule_says(
+    outreach_worker: User, hotspot: Hotspot
+) -> None:
+    # Ties: on the same day overdue a priority person comes first, then by name whatever the
+    # case, then by record.
+    never = make_person(hotspot, "NEVR0101", nickname="zed")
+    never_priority = make_person(hotspot, "NEVR0202", nickname="Zoe")
+    assess(never_priority, outreach_worker, priority=True)
+    weekly = make_person(hotspot, "WEEK0101", nickname="Weekly")
+    assess(weekly, outreach_worker, priority=True)
+    make_contact(weekly, outreach_worker, contacted_on=days_ago(PRIORITY_DAYS + 5))
+    monthly_b = make_person(hotspot, "MONB0101", nickname="bea")
+    make_contact(monthly_b, outreach_worker, contacted_on=days_ago(ONE_TO_ONE_DAYS + 5))
+    monthly_a = make_person(hotspot, "MONA0101", nickname="Ann")
+    make_contact(monthly_a, outreach_worker, contacted_on=days_ago(ONE_TO_ONE_DAYS + 5))
+    today_due = make_person(hotspot, "TODA0101", nickname="Today")
+    make_contact(today_due, outreach_worker, contacted_on=days_ago(ONE_TO_ONE_DAYS))
+    people = list(selectors.due_people(outreach_worker, TODAY))
+    assert people == [never_priority, never, weekly, monthly_a, monthly_b, today_due]
+    rows = [selectors.due_row(person, TODAY) for person in people]
+    assert [row.days_overdue for row in rows] == [None, None, 5, 5, 5, 0]
+
+
+def due_today(hotspot: Hotspot, worker: User, count: int) -> list[Person]:
+    """`count` people due today, the most overdue first (person n last met 31 + count - n days
+    ago), so their order on the plan is known."""
+    today = timezone.localdate()
+    people = []
+    for n in range(count):
+        person = make_person(hotspot, f"PAGE{n:04d}", nickname=f"Paged {n:02d}")
+        make_contact(
+            person, worker, contacted_on=today - timedelta(days=ONE_TO_ONE_DAYS + count - n)
+        )
+        people.append(person)
+    return people
+
+
+def test_people_due_come_in_pages_most_urgent_first(
+    client_for: Any, outreach_worker: User, hotspot: Hotspot
+) -> None:
+    people = due_today(hotspot, outreach_worker, DUE_PAGE_SIZE + 5)
+    client = client_for(outreach_worker)
+    first = client.get(URL)
+    assert [row.person for row in first.context["due"]] == people[:DUE_PAGE_SIZE]
+    body = first.content.decode()
+    assert f"{DUE_PAGE_SIZE + 5} people due this week" in body
+    assert 'href="?page=2"' in body
+    second = client.get(URL, {"page": 2})
+    assert [row.person for row in second.context["due"]] == people[DUE_PAGE_SIZE:]
+    assert second.context["due_count"] == DUE_PAGE_SIZE + 5
+    assert 'href="?page=1"' in second.content.decode()
+
+
+@pytest.mark.parametrize("wanted", ["9", "9" * 30, "0", "-1", "two", ""])
+def test_a_page_out_of_range_shows_a_real_page(
+    client_for: Any, outreach_worker: User, hotspot: Hotspot, wanted: str
+) -> None:
+    people = due_today(hotspot, outreach_worker, DUE_PAGE_SIZE + 2)
+    response = client_for(outreach_worker).get(URL, {"page": wanted})
+    assert response.status_code == 200
+    page = response.context["page"]
+    past_the_end = wanted.startswith("9")
+    expected = people[DUE_PAGE_SIZE:] if past_the_end else people[:DUE_PAGE_SIZE]
+    assert page.number == (2 if past_the_end else 1)
+    assert [row.person for row in response.context["due"]] == expected
+
+
+def test_the_pages_keep_the_chosen_worker_for_a_coordinator(
+    client_for: Any, coordinator: User, outreach_worker: User, hotspot: Hotspot
+) -> None:
+    due_today(hotspot, outreach_worker, DUE_PAGE_SIZE + 1)
+    body = client_for(coordinator).get(URL, {"worker": outreach_worker.pk}).content.decode()
+    assert f'href="?worker={outreach_worker.pk}&amp;page=2"' in body
+
+
+def test_a_single_person_due_is_counted_in_the_singular(
+    client_for: Any, outreach_worker: User, person: Person
+) -> None:
+    body = client_for(outreach_worker).get(URL).content.decode()
+    assert "1 person due this week" in body
+    assert "?page=" not in body
+
+
+def test_todays_contacts_show_the_first_ones_and_count_all(
+    client_for: Any, outreach_worker: User, hotspot: Hotspot
+) -> None:
+    today = timezone.localdate()
+    people = [
+        make_person(hotspot, f"TODY{n:04d}", nickname=f"Met {n}") for n in range(CONTACTS_SHOWN + 3)
+    ]
+    for person in people:
+        make_contact(person, outreach_worker, contacted_on=today)
+    response = client_for(outreach_worker).get(URL)
+    shown = response.context["contacts_today"]
+    assert [contact.person for contact in shown] == people[:CONTACTS_SHOWN]
+    assert response.context["contacts_count"] == CONTACTS_SHOWN + 3
+    body = response.content.decode()
+    assert f"The first {CONTACTS_SHOWN} of {CONTACTS_SHOWN + 3} contacts are shown." in body
+
+
+def test_referrals_show_the_soonest_and_count_all(
+    client_for: Any, outreach_worker: User, hotspot: Hotspot, partner: Partner
+) -> None:
+    today = timezone.localdate()
+    person = make_person(hotspot, "REFS0101", nickname="Referred")
+    referrals = [
+        refer(person, outreach_worker, partner, today - timedelta(days=n))
+        for n in range(REFERRALS_SHOWN + 2, 0, -1)
+    ]
+    response = client_for(outreach_worker).get(URL)
+    assert response.context["referrals"] == referrals[:REFERRALS_SHOWN]
+    assert response.context["referrals_count"] == REFERRALS_SHOWN + 2
+    body = response.content.decode()
+    assert f"The first {REFERRALS_SHOWN} of {REFERRALS_SHOWN + 2} referrals are shown." in body
+
+
+def test_an_empty_week_counts_zero_everywhere(client_for: Any, outreach_worker: User) -> None:
+    context = client_for(outreach_worker).get(URL).context
+    assert context["due"] == [] and context["due_count"] == 0
+    assert context["referrals_count"] == 0 and context["contacts_count"] == 0
+    assert context["not_seen_count"] == 0
