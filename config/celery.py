@@ -24,8 +24,9 @@ app.conf.beat_schedule = {
     "close-due-rounds": {"task": "programmes.tasks.close_due_rounds", "schedule": 60.0},
     # Every minute: sweep reminders stuck in sending, then claim and deliver the due ones.
     "dispatch-reminders": {"task": "members.tasks.dispatch_reminders", "schedule": 60.0},
-    # Every 5 minutes: fresh dashboard figures for what coordinators looked at this week.
-    "refresh-dashboards": {"task": "monitoring.tasks.refresh_dashboards", "schedule": 300.0},
+    # Every minute: fresh dashboard figures for what coordinators looked at this week, once
+    # those shown are older than DASHBOARD_MAX_AGE (monitoring.snapshots).
+    "refresh-dashboards": {"task": "monitoring.tasks.refresh_dashboards", "schedule": 60.0},
     # Daily at 06:00: plan the day's reminders (members.reminder_planning; safe to run twice).
     "plan-reminders": {
         "task": "members.tasks_planning.plan_reminders",

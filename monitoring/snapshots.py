@@ -1,9 +1,10 @@
 """The dashboard's figures as snapshots. At 2,000,000 contacts every indicator and the two 12-month
-trends take seconds to compute, far over the dashboard's 300 ms budget, so a Celery worker computes
-them and the page reads the latest snapshot for its period and filters in one query, with the time
-it was computed. A snapshot older than DASHBOARD_MAX_AGE is still shown while a fresh one is asked
-for; beat refreshes the snapshots people looked at recently. When the broker cannot be reached the
-figures are computed in the request: slower, but never missing.
+trends take seconds to compute, far over the dashboard's 300 ms budget, so the page reads the latest
+snapshot for its period and filters in one query and says when it was computed. Beat looks every
+minute for snapshots someone viewed that are older than DASHBOARD_MAX_AGE and has a worker compute
+them again. The request itself never talks to the broker: a hung Redis cannot hold the page. The
+first visit for new filters computes its figures in the request (seconds at national scale, once).
+DASHBOARD_MAX_AGE = 0 turns snapshots off: the figures are computed on every visit.
 
 A snapshot holds counts and labels already shown on the dashboard (hotspots, workers' usernames,
 partners), never anything about one person."""
@@ -52,7 +53,7 @@ class Snapshot:
     reach_trend: list[TrendPoint]
     computed_at: datetime
     seconds: float | None
-    refreshing: bool
+    stale: bool
 
 
 # --- Encoding ----------------------------------------------------------------------------------
@@ -125,7 +126,7 @@ def decode(row: DashboardSnapshot) -> Snapshot:
         _from_trend(data["reach_trend"]),
         row.computed_at,  # type: ignore[arg-type]
         row.seconds,
-        refreshing=row.refresh_requested_at is not None,
+        stale=bool(max_age()) and row.computed_at < timezone.now() - max_age(),  # type: ignore[operator]
     )
 
 
@@ -179,8 +180,8 @@ def refresh(snapshot_id: int) -> None:
 
 
 def request_refresh(row: DashboardSnapshot) -> None:
-    """Ask a worker for fresh figures, once per RETRY_AFTER; compute them here when the broker
-    cannot be reached."""
+    """Beat's part: ask a worker for fresh figures, once per RETRY_AFTER; compute them here when
+    the broker cannot be reached."""
     now = timezone.now()
     unclaimed = Q(refresh_requested_at__isnull=True) | Q(refresh_requested_at__lt=now - RETRY_AFTER)
     claimed = DashboardSnapshot.objects.filter(unclaimed, pk=row.pk).update(
@@ -191,10 +192,9 @@ def request_refresh(row: DashboardSnapshot) -> None:
     from monitoring.tasks import refresh_dashboard
 
     try:
-        # No retries: with the broker gone the coordinator waits for the figures, not for it.
         refresh_dashboard.apply_async((row.pk,), retry=False)
     except Exception:  # kombu raises its own and the transport's errors: any means "not queued"
-        logger.warning("dashboard: broker unreachable, computing the figures in the request")
+        logger.warning("dashboard: broker unreachable, computing the figures in beat's task")
         refresh(row.pk)
 
 
@@ -218,20 +218,17 @@ def compute_now(period: Period, filters: Filters) -> None:
     refresh(_row(period, filters).pk)
 
 
-def latest(period: Period, filters: Filters) -> Snapshot | None:
-    """The newest figures for a period and filters, asking for fresh ones when they are missing
-    or older than DASHBOARD_MAX_AGE; None while the first ones are being computed. One query
-    when a recent snapshot exists."""
+def latest(period: Period, filters: Filters) -> Snapshot:
+    """The newest figures for a period and filters: one query when a snapshot exists, however old
+    (beat refreshes it); computed here the first time, or every time when DASHBOARD_MAX_AGE is 0."""
     row = _row(period, filters)
     now = timezone.now()
-    if row.computed_at is None or row.computed_at < now - max_age():
-        request_refresh(row)
-        # A worker that ran at once (tests, a broker outage) has left the new figures here.
+    if row.figures is None or not max_age():
+        refresh(row.pk)
         row.refresh_from_db()
     elif row.viewed_at < now - VIEWED_EVERY:
+        # Keeps beat refreshing it (refresh_recent).
         DashboardSnapshot.objects.filter(pk=row.pk).update(viewed_at=now)
-    if row.figures is None:
-        return None
     return decode(row)
 
 

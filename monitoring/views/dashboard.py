@@ -75,14 +75,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "monitoring/dashboard.html", {"form": form}, status=400)
     period, filters = _chosen(form)
     snapshot = snapshots.latest(period, filters)
-    if snapshot is None:
-        # The first figures for these filters are being computed: the page reloads itself.
-        return render(
-            request,
-            "monitoring/dashboard.html",
-            {"form": form, "period": period, "computing": True},
-            status=202,
-        )
     areas = indicators.arrange(snapshot.figures)
     return render(
         request,
@@ -146,11 +138,8 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
         # The download links carry the dashboard's filters: a broken one shows the form.
         return render(request, "monitoring/dashboard.html", {"form": form}, status=400)
     period, filters = _chosen(form)
-    # The figures on the page, so the download and the dashboard agree; computed here while the
-    # first snapshot is not ready.
-    snapshot = snapshots.latest(period, filters)
-    figures = snapshot.figures if snapshot else indicators.compute_figures(period, filters)
-    lines = indicator_lines(indicators.arrange(figures))
+    # The figures on the page, so the download and the dashboard agree.
+    lines = indicator_lines(indicators.arrange(snapshots.latest(period, filters).figures))
     # A neutral name: a downloads folder tells nothing about what the file holds.
     filename = f"export-{period.slug}.{export_format}"
     response = (_xlsx if export_format == "xlsx" else _csv)(lines, filename)

@@ -89,7 +89,7 @@ def test_a_recent_snapshot_is_read_in_one_query_and_dated(
     assert DashboardSnapshot.objects.count() == 1
 
 
-def test_a_stale_snapshot_is_shown_while_a_worker_computes_a_fresh_one(
+def test_a_stale_snapshot_is_shown_while_beat_has_a_worker_compute_a_fresh_one(
     settings: Any,
     client_for: Any,
     coordinator: User,
@@ -98,17 +98,9 @@ def test_a_stale_snapshot_is_shown_while_a_worker_computes_a_fresh_one(
     no_worker: Any,
 ) -> None:
     settings.DASHBOARD_MAX_AGE = 3600
-    person = make_person(hotspot, "SNAP1")
-    make_contact(person, outreach_worker, contacted_on=date(2026, 11, 3))
-    row = DashboardSnapshot.objects.create(
-        key=snapshots.key_for(NOVEMBER_PERIOD, Filters()),
-        period_first=NOVEMBER_PERIOD.first,
-        period_last=NOVEMBER_PERIOD.last,
-        filters=snapshots._filters_data(Filters()),
-    )
-    snapshots.refresh(row.pk)
+    make_contact(make_person(hotspot, "SNAP1"), outreach_worker, contacted_on=date(2026, 11, 3))
     client = client_for(coordinator)
-    assert _reach(client) == "1"
+    assert _reach(client) == "1"  # the first visit computes in the request
     # Two more people reached, and the snapshot grows old.
     for code in ("SNAP2", "SNAP3"):
         make_contact(make_person(hotspot, code), outreach_worker, contacted_on=date(2026, 11, 4))
@@ -116,30 +108,42 @@ def test_a_stale_snapshot_is_shown_while_a_worker_computes_a_fresh_one(
     response = client.get(DASHBOARD, NOVEMBER)
     assert "Newer figures are being computed." in response.content.decode()
     assert _reach(client) == "1"  # still the old figures, shown with their time
-    assert no_worker.call_count == 1  # asked once, not on every visit
-    snapshots.refresh(row.pk)  # the worker's turn
+    assert no_worker.call_count == 0  # the request never talks to the broker
+    assert snapshots.refresh_recent() == 1  # beat, a minute later
+    assert snapshots.refresh_recent() == 1  # asks again, but publishes once per RETRY_AFTER
+    assert no_worker.call_count == 1
+    snapshots.refresh(no_worker.call_args.args[0][0])  # the worker's turn
     assert _reach(client) == "3"
 
 
-def test_the_first_visit_without_a_worker_says_the_figures_are_coming(
-    client_for: Any, coordinator: User, no_worker: Any
+def test_the_first_visit_computes_the_figures_without_the_broker(
+    settings: Any,
+    client_for: Any,
+    coordinator: User,
+    outreach_worker: User,
+    hotspot: Hotspot,
+    no_worker: Any,
 ) -> None:
-    response = client_for(coordinator).get(DASHBOARD, NOVEMBER)
-    assert response.status_code == 202
-    page = response.content.decode()
-    assert 'http-equiv="refresh"' in page
-    assert "being computed" in page
-    no_worker.assert_called_once()
-
-
-def test_without_a_broker_the_figures_are_computed_in_the_request(
-    client_for: Any, coordinator: User, outreach_worker: User, hotspot: Hotspot
-) -> None:
+    settings.DASHBOARD_MAX_AGE = 3600
     make_contact(make_person(hotspot, "SNAP4"), outreach_worker, contacted_on=date(2026, 11, 5))
+    assert _reach(client_for(coordinator)) == "1"
+    no_worker.assert_not_called()
+
+
+def test_without_a_broker_beat_computes_the_figures_itself(settings: Any) -> None:
+    settings.DASHBOARD_MAX_AGE = 900
+    row = DashboardSnapshot.objects.create(
+        key="unreachable",
+        period_first=NOVEMBER_PERIOD.first,
+        period_last=NOVEMBER_PERIOD.last,
+        filters=snapshots._filters_data(Filters()),
+    )
     with mock.patch(
         "monitoring.tasks.refresh_dashboard.apply_async", side_effect=OSError("broker down")
     ):
-        assert _reach(client_for(coordinator)) == "1"
+        assert snapshots.refresh_recent() == 1
+    row.refresh_from_db()
+    assert row.figures is not None and row.computed_at is not None
 
 
 def test_beat_refreshes_what_was_viewed_and_drops_what_was_not(
