@@ -1,0 +1,1 @@
+"""Benchmarks: the scale generator's runner and the ballot seal (see benchmarks/run.py)."""

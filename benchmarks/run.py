@@ -1,0 +1,1139 @@
+"""The benchmark runner (issue 8): every page a person uses, served by gunicorn over real HTTP on
+loopback from PostgreSQL filled by `manage.py generate_scale`, at 1% and at full size.
+
+`make bench` (both sizes) or `make bench-small` (1%, in CI), with DATABASE_URL set to a PostgreSQL
+database that may be emptied: the generator replaces its data. Per page it reports p50 and p95 over
+200 requests after 20 warm-up requests on one keep-alive connection, requests per second, SQL
+queries per request (counted in-process on the same data), and bytes transferred on first load
+and when cached; then each page against its floor (a bare Django view; the dashboard's own SQL run
+directly), the budgets of SPEC.md, and how figures grow from 1% to full size. Writes
+benchmarks/results/<scale>.json and benchmarks/results/latest.md. Exit status 1 if a page answers
+with an unexpected status or its queries per request grow with the data; 2 without PostgreSQL."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import math
+import os
+import platform
+import re
+import secrets
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS_DIR = BASE_DIR / "benchmarks" / "results"
+BIN_DIR = Path(sys.executable).parent
+
+
+@dataclass(frozen=True)
+class Scale:
+    people: int
+    contacts: int
+    hotspots: int
+
+
+SCALES = {
+    "small": Scale(people=1_000, contacts=20_000, hotspots=10),
+    "full": Scale(people=100_000, contacts=2_000_000, hotspots=1_000),
+}
+SEED = 2026
+WARMUP = 20
+TIMED = 200
+SQL_REPETITIONS = 200
+# In-process runs of a page before its queries are counted: the first ones fill caches.
+QUERY_RUNS = 3
+LOGINS = {"worker": "bench.worker", "coordinator": "bench.coordinator", "member": "bench.member"}
+# A response cached this long (or marked immutable) is not asked for again by a browser.
+FAR_FUTURE_SECONDS = 30 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A target of SPEC.md's "Performance budgets": a figure of the results, below a limit."""
+
+    figure: str  # "p95_ms", "first_load_kb" or "cached_kb"
+    limit: float
+    label: str
+
+    def is_over(self, result: dict[str, Any]) -> bool:
+        value = result.get(self.figure)
+        return value is not None and value >= self.limit
+
+
+BUDGETS: dict[str, list[Budget]] = {
+    "contact save": [Budget("p95_ms", 50, "p95 < 50 ms")],
+    "my week": [Budget("p95_ms", 100, "p95 < 100 ms")],
+    "dashboard": [Budget("p95_ms", 300, "p95 < 300 ms")],
+    "dashboard, filtered": [Budget("p95_ms", 300, "p95 < 300 ms")],
+    "contact form": [
+        Budget("first_load_kb", 100, "first load < 100 KB"),
+        Budget("cached_kb", 10, "cached < 10 KB"),
+    ],
+}
+FLOOR_PAGE = "floor (bare view)"
+
+
+class BenchError(Exception):
+    """The run cannot go on: a page answered wrongly, a step failed. Said loudly, exit 1."""
+
+
+# --- Figures (pure: tests/test_bench_runner.py) ----------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100), interpolating linearly between the two nearest ranks, as
+    numpy's default does: p50 of [1, 2, 3, 4] is 2.5."""
+    if not values:
+        raise ValueError("percentile of no values")
+    if not 0 <= q <= 100:
+        raise ValueError("q must be between 0 and 100")
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * q / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def summarise(seconds: list[float]) -> dict[str, float]:
+    """p50 and p95 in milliseconds, and requests per second over one connection."""
+    total = sum(seconds)
+    return {
+        "p50_ms": round(percentile(seconds, 50) * 1000, 2),
+        "p95_ms": round(percentile(seconds, 95) * 1000, 2),
+        "requests_per_s": round(len(seconds) / total, 1) if total else 0.0,
+    }
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return round(numerator / denominator, 2)
+
+
+def queries_grown(small: dict[str, Any], full: dict[str, Any]) -> list[str]:
+    """The pages whose SQL queries per request are more at full size than at 1%: the count
+    must not depend on the data."""
+    full_pages = {page["name"]: page for page in full["pages"]}
+    grown = []
+    for page in small["pages"]:
+        other = full_pages.get(page["name"])
+        if other is None or page.get("queries") is None or other.get("queries") is None:
+            continue
+        if other["queries"] > page["queries"]:
+            grown.append(f"{page['name']} ({page['queries']} -> {other['queries']} queries)")
+    return grown
+
+
+def _cell(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def budget_cell(name: str, result: dict[str, Any]) -> str:
+    budgets = BUDGETS.get(name, [])
+    if not budgets:
+        return ""
+    return "; ".join(
+        f"{b.label}: **over**" if b.is_over(result) else f"{b.label}: ok" for b in budgets
+    )
+
+
+def markdown_table(result: dict[str, Any]) -> str:
+    """One scale's pages: latency, queries, weight, ratio to the floor, budget."""
+    lines = [
+        "| Page | As | p50 ms | p95 ms | req/s | Queries | First load KB | Cached KB "
+        "| p50 / floor | Budget (SPEC.md) |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|",
+    ]
+    for page in result["pages"]:
+        lines.append(
+            f"| {page['name']} | {page['as'] or 'anonymous'} | {_cell(page['p50_ms'])} "
+            f"| {_cell(page['p95_ms'])} | {_cell(page['requests_per_s'])} "
+            f"| {_cell(page.get('queries'))} | {_cell(page.get('first_load_kb'))} "
+            f"| {_cell(page.get('cached_kb'))} | {_cell(page.get('floor_ratio'))} "
+            f"| {budget_cell(page['name'], page)} |"
+        )
+    return "\n".join(lines)
+
+
+def floors_table(result: dict[str, Any]) -> str:
+    """Each page beside its floor: the bare view for the contact save, the SQL for dashboards."""
+    floor = result["floor"]
+    lines = [
+        "| Page | p50 ms | p95 ms | req/s | Floor | Floor p50 ms | Floor p95 ms | Floor req/s "
+        "| p50 / floor p50 |",
+        "|---|--:|--:|--:|---|--:|--:|--:|--:|",
+    ]
+    pages = {page["name"]: page for page in result["pages"]}
+    save = pages.get("contact save")
+    if save is not None:
+        lines.append(
+            f"| contact save | {_cell(save['p50_ms'])} | {_cell(save['p95_ms'])} "
+            f"| {_cell(save['requests_per_s'])} | bare Django view | {_cell(floor['p50_ms'])} "
+            f"| {_cell(floor['p95_ms'])} | {_cell(floor['requests_per_s'])} "
+            f"| {_cell(save.get('floor_ratio'))} |"
+        )
+    for name, sql in result.get("sql_floors", {}).items():
+        page = pages[name]
+        lines.append(
+            f"| {name} | {_cell(page['p50_ms'])} | {_cell(page['p95_ms'])} "
+            f"| {_cell(page['requests_per_s'])} | its {sql['statements']} SELECTs, run directly "
+            f"| {_cell(sql['p50_ms'])} | {_cell(sql['p95_ms'])} | — "
+            f"| {_cell(sql.get('page_ratio'))} |"
+        )
+    return "\n".join(lines)
+
+
+def scaling_table(small: dict[str, Any], full: dict[str, Any]) -> str:
+    """The same pages at 1% and at full size: how latency and queries grow with the data."""
+    lines = [
+        "| Page | p50 1% | p50 full | p50 ratio | p95 1% | p95 full | p95 ratio "
+        "| Queries 1% | Queries full |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    full_pages = {page["name"]: page for page in full["pages"]}
+    for page in small["pages"]:
+        other = full_pages.get(page["name"])
+        if other is None:
+            continue
+        grew = (other.get("queries") or 0) > (page.get("queries") or 0)
+        lines.append(
+            f"| {page['name']} | {_cell(page['p50_ms'])} | {_cell(other['p50_ms'])} "
+            f"| {_cell(ratio(other['p50_ms'], page['p50_ms']))} | {_cell(page['p95_ms'])} "
+            f"| {_cell(other['p95_ms'])} | {_cell(ratio(other['p95_ms'], page['p95_ms']))} "
+            f"| {_cell(page.get('queries'))} "
+            f"| {_cell(other.get('queries'))}{' **grew**' if grew else ''} |"
+        )
+    return "\n".join(lines)
+
+
+def report(results: dict[str, dict[str, Any]], *, machine: dict[str, Any], command: str) -> str:
+    """latest.md: the machine, the command, a table per scale, the scaling table."""
+    first = next(iter(results.values()))
+    parts = [
+        "# Benchmark results",
+        "",
+        f"- Date: {first['date']}",
+        f"- Command: `{command}`",
+        f"- Machine: {machine['cpu']}, {machine['cores']} cores, {machine['ram_gb']} GB RAM; "
+        f"PostgreSQL {machine['postgresql']}; Python {machine['python']}",
+        f"- Server: {first['server']}",
+        f"- Each page: {WARMUP} warm-up then {TIMED} timed requests over one keep-alive "
+        "connection; queries counted in-process on the same data; bytes as sent (headers and "
+        "body, compressed when the server compresses), the cached figure counting only what a "
+        "browser asks for again.",
+    ]
+    for scale, result in results.items():
+        data = result["scale"]
+        parts += [
+            "",
+            f"## {scale}: {data['people']:,} people, {data['contacts']:,} contacts, "
+            f"{data['hotspots']:,} hotspots",
+            "",
+            markdown_table(result),
+            "",
+            "Floors:",
+            "",
+            floors_table(result),
+        ]
+        if result.get("notes"):
+            parts += ["", *[f"- {note}" for note in result["notes"]]]
+    if "small" in results and "full" in results:
+        parts += [
+            "",
+            "## Scaling, full size / 1%",
+            "",
+            scaling_table(results["small"], results["full"]),
+        ]
+        grown = queries_grown(results["small"], results["full"])
+        parts += [
+            "",
+            "Queries per request grow for: " + ", ".join(grown)
+            if grown
+            else "Queries per request do not grow with the data on any page.",
+        ]
+    return "\n".join(parts) + "\n"
+
+
+# --- Bytes on the wire (pure) ----------------------------------------------------------------
+
+ASSET_PATTERNS = [
+    re.compile(r"<link\b[^>]*\bhref=\"([^\"]+)\"", re.IGNORECASE),
+    re.compile(r"<script\b[^>]*\bsrc=\"([^\"]+)\"", re.IGNORECASE),
+    re.compile(r"<img\b[^>]*\bsrc=\"([^\"]+)\"", re.IGNORECASE),
+]
+LINK_REL = re.compile(r"\brel=\"([^\"]+)\"", re.IGNORECASE)
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+FETCHED_RELS = {"stylesheet", "icon", "preload", "modulepreload", "apple-touch-icon", "manifest"}
+
+
+def assets_in_html(html: str, base: str) -> list[str]:
+    """Same-origin URLs of the stylesheets, scripts, images and icons a page loads."""
+    found: list[str] = []
+    for pattern in ASSET_PATTERNS:
+        for match in pattern.finditer(html):
+            tag = match.group(0)
+            if tag.lower().startswith("<link"):
+                rel = LINK_REL.search(tag)
+                if rel is None or not set(rel.group(1).lower().split()) & FETCHED_RELS:
+                    continue
+            found.append(match.group(1))
+    return _same_origin(found, base)
+
+
+def assets_in_css(css: str, base: str) -> list[str]:
+    """Fonts and images a stylesheet loads (data: URLs cost nothing more)."""
+    return _same_origin([m.group(1) for m in CSS_URL.finditer(css)], base)
+
+
+def _same_origin(urls: list[str], base: str) -> list[str]:
+    origin = urlsplit(base).netloc
+    out: list[str] = []
+    for raw in urls:
+        if raw.startswith(("data:", "#")):
+            continue
+        url = urljoin(base, raw.replace("&amp;", "&"))
+        if urlsplit(url).netloc == origin and url not in out:
+            out.append(url)
+    return out
+
+
+def is_far_future(cache_control: str) -> bool:
+    """Whether a browser keeps the response without asking again (hashed static files)."""
+    directives = [d.strip().lower() for d in cache_control.split(",")]
+    if "no-store" in directives or "no-cache" in directives:
+        return False
+    if "immutable" in directives:
+        return True
+    for directive in directives:
+        if directive.startswith("max-age="):
+            try:
+                return int(directive.split("=", 1)[1]) >= FAR_FUTURE_SECONDS
+            except ValueError:
+                return False
+    return False
+
+
+# --- Environment -----------------------------------------------------------------------------
+
+
+SECRETS = ("SECRET_KEY", "UIC_HMAC_KEY", "FIELD_ENCRYPTION_KEYS", "MFA_ENCRYPTION_KEYS")
+# The keys of the benchmark database, kept so that a later run can reuse its data: encrypted
+# fields and code hashes are only readable with the keys they were made with.
+KEYS_FILE = BASE_DIR / "var" / "bench-keys.json"
+
+
+def make_keys() -> dict[str, str]:
+    def fernet() -> str:
+        return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "UIC_HMAC_KEY": secrets.token_urlsafe(32),
+        "FIELD_ENCRYPTION_KEYS": fernet(),
+        "MFA_ENCRYPTION_KEYS": fernet(),
+    }
+
+
+def stored_keys(path: Path) -> tuple[dict[str, str], bool]:
+    """The benchmark's keys from `path`, or new ones written there; and whether they are new
+    (then no data made before can be read, and the generator must not reuse it)."""
+    try:
+        keys = json.loads(path.read_text())
+        if set(SECRETS) <= set(keys):
+            return keys, False
+    except (OSError, ValueError):
+        pass
+    keys = make_keys()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(json.dumps(keys, indent=2) + "\n")
+    return keys, True
+
+
+def bench_environment(base: dict[str, str], keys: dict[str, str]) -> dict[str, str]:
+    """Production-like settings, shared by this process, the generator and gunicorn: secrets
+    from the environment when given, otherwise the benchmark's own."""
+    env = dict(base)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+            "ENV_FILE": "/dev/null",  # the checkout's .env is for the local demo
+            "DEBUG": "false",
+            "DEMO_MODE": "false",
+            "SECURE_SSL_REDIRECT": "false",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "LOG_LEVEL": base.get("LOG_LEVEL", "WARNING"),
+            # Snapshots computed before the timing stay fresh while the pages are measured.
+            "DASHBOARD_MAX_AGE": base.get("DASHBOARD_MAX_AGE", "7200"),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    for name in SECRETS:
+        env.setdefault(name, keys[name])
+    return env
+
+
+def machine_facts() -> dict[str, Any]:
+    from django.db import connection
+
+    cpu = platform.processor() or platform.machine()
+    ram_gb: float | None = None
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgresql = cursor.fetchone()[0]
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": ram_gb,
+        "postgresql": postgresql,
+        "python": platform.python_version(),
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    command = [sys.executable, str(BASE_DIR / "manage.py"), *args]
+    print(f"$ {shlex.join(['manage.py', *args])}", flush=True)
+    done = subprocess.run(command, cwd=BASE_DIR, env=env, check=False)  # noqa: S603
+    if done.returncode != 0:
+        raise BenchError(f"manage.py {args[0]} failed with status {done.returncode}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
+    """gunicorn with 2 workers on a free loopback port, stopped whatever happens. gthread
+    workers, because sync workers close every connection and a phone keeps its connection."""
+    port = free_port()
+    command = [
+        str(BIN_DIR / "gunicorn"),
+        "config.wsgi",
+        "--workers=2",
+        "--worker-class=gthread",
+        "--threads=1",
+        "--keep-alive=30",
+        f"--bind=127.0.0.1:{port}",
+    ]
+    base = f"http://127.0.0.1:{port}"
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603
+            command,
+            cwd=BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_until_up(base, process, log)
+        yield base
+    finally:
+        _stop(process)
+
+
+def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    import requests
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchError(f"gunicorn stopped at start:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(f"{base}/bench/floor/", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise BenchError(f"gunicorn did not answer within 60 s:\n{log.read_text()[-3000:]}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()  # gunicorn's master stops its workers on SIGTERM
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+# --- The pages -------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    name: str
+    user: str  # a key of LOGINS, or "" for an anonymous visitor
+    path: str
+    expect: int = 200
+    method: str = "GET"
+    # A fresh form for every request (POST): a new idempotency key for each contact.
+    data: Callable[[], dict[str, str]] | None = None
+    # The page whose form gives the CSRF token of a POST.
+    form_path: str = ""
+    location: str = ""  # the start of the redirect's target
+    weigh: bool = True
+    sent: list[dict[str, str]] = field(default_factory=list)  # over HTTP
+    made: list[dict[str, str]] = field(default_factory=list)  # over HTTP and in-process
+
+
+@dataclass(frozen=True)
+class Fixtures:
+    """What the generator made that the pages need, looked up through the models."""
+
+    users: dict[str, Any]
+    person_id: int
+    code: dict[str, str]
+    hotspot_id: int
+    typology: str
+    round_id: int
+
+
+def find_fixtures() -> Fixtures:
+    """bench.worker's person to log contacts with and to find by code, the largest hotspot with
+    its typology for the dashboard's filters, and bench.member's closed, counted round."""
+    from members.models import Person, User
+    from outreach.models import Assignment
+    from programmes.models import RollEntry, Round
+
+    users = {key: User.objects.filter(username=name).first() for key, name in LOGINS.items()}
+    missing = [LOGINS[key] for key, user in users.items() if user is None]
+    if missing:
+        raise BenchError(f"The generator made no {', '.join(missing)}: run generate_scale first.")
+    hotspots = Assignment.objects.current().filter(worker=users["worker"]).values("hotspot")
+    member_person = Person.objects.filter(user=users["member"]).select_related("hotspot").first()
+    if member_person is None or member_person.hotspot is None:
+        raise BenchError("bench.member has no Person in a hotspot.")
+    person, code = person_with_code(
+        Person.objects.visible_to(users["worker"]).filter(
+            hotspot__in=hotspots, erased_at__isnull=True, merged_into__isnull=True
+        )
+    )
+    round_ = (
+        Round.objects.filter(
+            status=Round.Status.COUNTED,
+            pk__in=RollEntry.objects.filter(member=users["member"]).values("round"),
+        )
+        .order_by("-closes_at")
+        .first()
+    )
+    if round_ is None:
+        raise BenchError("bench.member is on the roll of no counted round.")
+    return Fixtures(
+        users=users,
+        person_id=person.pk,
+        code=code,
+        hotspot_id=member_person.hotspot_id,
+        typology=member_person.hotspot.typology,
+        round_id=round_.pk,
+    )
+
+
+def person_with_code(people: Any) -> tuple[Any, dict[str, str]]:
+    """A person among `people` and the code parts that find them. Only keyed hashes are stored,
+    so the runner, which holds the key, tries codes until one is a person's (find_code)."""
+    from members.forms import CodeForm
+
+    hashes = dict(people.values_list("uic_hash", "pk"))
+    found = find_code(set(hashes))
+    if found is None:
+        raise BenchError(f"No code of bench.worker's {len(hashes)} people found in time.")
+    code_hash, parts = found
+    data = {f"code_{name}": value for name, value in parts.items()}
+    form = CodeForm(data)
+    if not form.is_valid() or form.cleaned_data["uic_hash"] != code_hash:
+        raise BenchError("The code found does not find its person.")
+    return people.get(pk=hashes[code_hash]), data
+
+
+# Codes tried before giving up: about ten seconds of hashing.
+CODE_TRIES = 10_000_000
+
+
+def find_code(hashes: set[str]) -> tuple[str, dict[str, str]] | None:
+    """The hash and parts of a code whose keyed hash is in `hashes`: codes are tried in the
+    order of members.uic's recipe, likely birth orders and years first. With a few hundred
+    people in reach, a hit comes within a second."""
+    import hashlib
+    import hmac
+    import string
+    from itertools import islice, product
+
+    from django.conf import settings
+
+    from members.uic import recipe
+
+    this_year = date.today().year % 100
+    # Digits outermost, likeliest first: letters are uniform, digits are not.
+    parts = sorted(recipe(), key=lambda part: not part.digits)
+    choices = []
+    for part in parts:
+        if not part.digits:
+            values = ["".join(p) for p in product(string.ascii_uppercase, repeat=part.length)]
+        elif part.name == "birth_year":
+            # People aged about 30 first.
+            values = sorted(
+                (f"{y:02d}" for y in range(100)),
+                key=lambda y: abs((this_year - int(y)) % 100 - 30),
+            )
+        else:
+            values = [f"{n:0{part.length}d}" for n in [*range(1, 10**part.length), 0]]
+        choices.append(values)
+    position = {part.name: n for n, part in enumerate(parts)}
+    order = [position[part.name] for part in recipe()]
+    keyed = hmac.new(settings.UIC_HMAC_KEY.encode(), digestmod=hashlib.sha256)
+    for values in islice(product(*choices), CODE_TRIES):
+        digest = keyed.copy()
+        digest.update("".join(values[n] for n in order).encode())
+        code_hash = digest.hexdigest()
+        if code_hash in hashes:
+            return code_hash, {part.name: values[position[part.name]] for part in parts}
+    return None
+
+
+def build_pages(fx: Fixtures) -> list[Page]:
+    from django.urls import reverse
+
+    person_url = reverse("members:person_detail", args=[fx.person_id])
+    today = date.today().isoformat()
+
+    def contact() -> dict[str, str]:
+        return {
+            "person": str(fx.person_id),
+            "idempotency_key": str(uuid.uuid4()),
+            "contacted_on": today,
+            "kind": "one_to_one",
+            "stated_monthly_need": "40",
+            "weekly_acts": "8",
+            "male_condoms": "20",
+            "female_condoms": "0",
+            "lubricant": "10",
+            "self_test_kits": "0",
+        }
+
+    contact_form = f"{reverse('outreach:contact_create')}?person={fx.person_id}"
+    dashboard = reverse("monitoring:dashboard")
+    return [
+        Page("contact form", "worker", contact_form),
+        Page(
+            "contact save",
+            "worker",
+            reverse("outreach:contact_create"),
+            expect=302,
+            method="POST",
+            data=contact,
+            form_path=contact_form,
+            location=person_url,
+            weigh=False,
+        ),
+        Page("my week", "worker", reverse("outreach:my_week")),
+        Page(
+            "find by code",
+            "worker",
+            reverse("members:person_find"),
+            expect=302,
+            method="POST",
+            data=lambda: dict(fx.code),
+            form_path=reverse("members:person_find"),
+            location=person_url,
+            weigh=False,
+        ),
+        Page("contacts list", "coordinator", reverse("outreach:contact_list")),
+        Page("dashboard", "coordinator", dashboard),
+        Page(
+            "dashboard, filtered",
+            "coordinator",
+            f"{dashboard}?period=quarter&hotspot={fx.hotspot_id}&typology={fx.typology}",
+        ),
+        Page("round results", "member", reverse("programmes:round_results", args=[fx.round_id])),
+        Page("member home", "member", reverse("home")),
+        Page(FLOOR_PAGE, "", "/bench/floor/", weigh=False),
+    ]
+
+
+def prepare_dashboards(pages: list[Page]) -> dict[str, float]:
+    """Compute the dashboards' snapshots the way the Celery worker does, so the pages measured
+    are the ones people get: the latest snapshot, read in one query. Returns the seconds the
+    worker spends on each (what a page would cost without snapshots)."""
+    from django.test import RequestFactory
+
+    from monitoring import snapshots
+    from monitoring.views import dashboard
+
+    seconds = {}
+    for page in pages:
+        if not page.name.startswith("dashboard"):
+            continue
+        form = dashboard._filter_form(RequestFactory().get(page.path))
+        if form.is_bound and not form.is_valid():
+            raise BenchError(f"{page.name}: the filters {page.path} are refused: {form.errors}")
+        period, filters = dashboard._chosen(form)
+        started = time.perf_counter()
+        snapshots.compute_now(period, filters)
+        seconds[page.name] = round(time.perf_counter() - started, 2)
+    return seconds
+
+
+# --- Queries per request, in-process ---------------------------------------------------------
+
+
+def count_queries(
+    pages: list[Page], users: dict[str, Any]
+) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Queries of each page through django.test.Client, the code path gunicorn serves, as the
+    same user on the same data; and the SQL of the dashboards, for their floor."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    clients: dict[str, Any] = {"": Client(HTTP_HOST="127.0.0.1")}
+    for key, user in users.items():
+        clients[key] = Client(HTTP_HOST="127.0.0.1")
+        clients[key].force_login(user)
+    counts: dict[str, int] = {}
+    sql: dict[str, list[str]] = {}
+    for page in pages:
+        client = clients[page.user]
+        for _ in range(QUERY_RUNS):
+            with CaptureQueriesContext(connection) as captured:
+                if page.method == "POST":
+                    data = page.data() if page.data else {}
+                    page.made.append(data)
+                    response = client.post(page.path, data)
+                else:
+                    response = client.get(page.path)
+            if response.status_code != page.expect:
+                raise BenchError(
+                    f"{page.name}: in-process status {response.status_code}, expected {page.expect}"
+                )
+        counts[page.name] = len(captured.captured_queries)
+        if page.name.startswith("dashboard"):
+            sql[page.name] = [q["sql"] for q in captured.captured_queries]
+    return counts, sql
+
+
+SERVER_CURSOR = re.compile(r"^\s*DECLARE\s+\"[^\"]+\"\s+NO SCROLL CURSOR WITH(?:OUT)? HOLD FOR\s+")
+
+
+def sql_floor(statements: list[str]) -> dict[str, Any]:
+    """The dashboard's own SELECTs, as Django sent them (parameters inlined by psycopg's
+    client-side binding), run on a raw psycopg connection: the database's floor."""
+    import psycopg
+    from django.db import connection
+
+    # A ModelChoiceField reads its menu through a server-side cursor: the SELECT inside counts.
+    unwrapped = [SERVER_CURSOR.sub("", s) for s in statements]
+    selects = [s for s in unwrapped if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    params.pop("prepare_threshold", None)
+    timings = []
+    with psycopg.connect(**params, autocommit=True) as raw:
+        for repetition in range(WARMUP + SQL_REPETITIONS):
+            started = time.perf_counter()
+            with raw.cursor() as cursor:
+                for statement in selects:
+                    cursor.execute(statement.encode())
+                    cursor.fetchall()
+            if repetition >= WARMUP:
+                timings.append(time.perf_counter() - started)
+    figures = summarise(timings)
+    return {
+        "statements": len(selects),
+        "skipped": len(statements) - len(selects),
+        "p50_ms": figures["p50_ms"],
+        "p95_ms": figures["p95_ms"],
+    }
+
+
+# --- Timing over HTTP ------------------------------------------------------------------------
+
+
+class Visitor:
+    """One browser tab on one keep-alive connection. Cookies are kept by hand: with DEBUG off
+    they are Secure and named __Host-, which a cookie jar would not send over plain HTTP on
+    loopback."""
+
+    def __init__(self, base: str, session_cookie: tuple[str, str] | None) -> None:
+        import requests
+
+        self.base = base
+        self.http = requests.Session()
+        self.http.trust_env = False  # no proxy between us and loopback
+        self.cookies: dict[str, str] = dict([session_cookie]) if session_cookie else {}
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = {"Accept-Encoding": "gzip, br", **kwargs.pop("headers", {})}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        response = self.http.request(
+            method, self.base + path, headers=headers, allow_redirects=False, timeout=120, **kwargs
+        )
+        return response
+
+    def keep_cookie(self, response: Any, name: str) -> None:
+        for header in response.raw.headers.getlist("Set-Cookie"):
+            jar = SimpleCookie()
+            jar.load(header)
+            if name in jar:
+                self.cookies[name] = jar[name].value
+
+    def close(self) -> None:
+        self.http.close()
+
+
+ERROR_TEXT = re.compile(
+    r"class=\"(?:alert alert-danger|invalid-feedback)[^\"]*\"[^>]*>(.*?)<", re.S
+)
+
+
+def why(content: bytes) -> str:
+    """The form errors of a page that should have redirected, for the failure message."""
+    errors = [e.strip() for e in ERROR_TEXT.findall(content.decode(errors="replace")) if e.strip()]
+    return f" ({'; '.join(errors[:5])})" if errors else ""
+
+
+CSRF_INPUT = re.compile(r"name=\"csrfmiddlewaretoken\" value=\"([^\"]+)\"")
+
+
+def check(page: Page, response: Any) -> None:
+    """A wrong answer fails the run: a fast error page is no result."""
+    if response.status_code != page.expect:
+        raise BenchError(
+            f"{page.name}: {page.method} {page.path} answered {response.status_code}, "
+            f"expected {page.expect}{why(response.content)}"
+        )
+    if page.location and not response.headers.get("Location", "").startswith(page.location):
+        raise BenchError(
+            f"{page.name}: redirected to {response.headers.get('Location')!r}, "
+            f"expected {page.location}"
+        )
+
+
+def time_page(page: Page, visitor: Visitor) -> list[float]:
+    from django.conf import settings
+
+    token = ""
+    if page.method == "POST":
+        form = visitor.request("GET", page.form_path)
+        match = CSRF_INPUT.search(form.text)
+        if form.status_code != 200 or match is None:
+            raise BenchError(f"{page.name}: no form with a CSRF token at {page.form_path}")
+        visitor.keep_cookie(form, settings.CSRF_COOKIE_NAME)
+        token = match.group(1)
+    timings = []
+    for n in range(WARMUP + TIMED):
+        data = None
+        if page.method == "POST":
+            data = {**(page.data() if page.data else {}), "csrfmiddlewaretoken": token}
+            page.sent.append(data)
+            page.made.append(data)
+        started = time.perf_counter()
+        response = visitor.request(page.method, page.path, data=data)
+        _ = response.content
+        elapsed = time.perf_counter() - started
+        check(page, response)
+        if n >= WARMUP:
+            timings.append(elapsed)
+    return timings
+
+
+def _wire_bytes(response: Any) -> tuple[int, bytes]:
+    """Bytes as sent: status line, headers and the body before decompression."""
+    body = response.raw.read(decode_content=False)
+    headers = sum(len(k) + len(v) + 4 for k, v in response.raw.headers.items())
+    return len(f"HTTP/1.1 {response.status_code} {response.reason}\r\n") + headers + 2 + len(
+        body
+    ), body
+
+
+def weigh(page: Page, visitor: Visitor) -> dict[str, Any]:
+    """KB on first load (the HTML and every asset it references, as sent) and when cached
+    (the HTML, which is never stored, plus only what a browser asks for again)."""
+    import gzip
+
+    first = visitor.request("GET", page.path, stream=True)
+    check(page, first)
+    html_bytes, body = _wire_bytes(first)
+    if first.headers.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    html = body.decode(first.encoding or "utf-8", errors="replace")
+    first_total, cached_total = html_bytes, html_bytes
+    if is_far_future(first.headers.get("Cache-Control", "")):
+        cached_total = 0
+    queue = assets_in_html(html, visitor.base + page.path)
+    seen: set[str] = set()
+    assets = []
+    while queue:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        path = url[len(visitor.base) :]
+        response = visitor.request("GET", path, stream=True)
+        size, body = _wire_bytes(response)
+        if response.status_code != 200:
+            raise BenchError(f"{page.name}: asset {path} answered {response.status_code}")
+        first_total += size
+        again = 0
+        if not is_far_future(response.headers.get("Cache-Control", "")):
+            conditional = {
+                k: v
+                for k, v in (
+                    ("If-None-Match", response.headers.get("ETag")),
+                    ("If-Modified-Since", response.headers.get("Last-Modified")),
+                )
+                if v
+            }
+            revisit = visitor.request("GET", path, stream=True, headers=conditional)
+            again, _ = _wire_bytes(revisit)
+        cached_total += again
+        assets.append({"path": path, "bytes": size, "cached_bytes": again})
+        if response.headers.get("Content-Type", "").startswith("text/css"):
+            if response.headers.get("Content-Encoding") == "gzip":
+                body = gzip.decompress(body)
+            queue += assets_in_css(body.decode("utf-8", errors="replace"), url)
+    return {
+        "first_load_kb": round(first_total / 1024, 1),
+        "cached_kb": round(cached_total / 1024, 1),
+        "assets": assets,
+    }
+
+
+def session_cookies(users: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """A session per login, made the way django.test.Client.force_login makes it: in this
+    process, in the same database, with the same SECRET_KEY as gunicorn. The coordinator's
+    authenticator (made by the generator) satisfies RequireMFAMiddleware."""
+    from django.conf import settings
+    from django.test import Client
+
+    cookies = {}
+    for key, user in users.items():
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        cookies[key] = (
+            settings.SESSION_COOKIE_NAME,
+            client.cookies[settings.SESSION_COOKIE_NAME].value,
+        )
+    return cookies
+
+
+# --- One scale -------------------------------------------------------------------------------
+
+
+def run_scale(
+    name: str, env: dict[str, str], workdir: Path, *, generate: bool, reuse: bool
+) -> dict[str, Any]:
+    from django.db import connections
+
+    from outreach.models import Contact
+
+    scale = SCALES[name]
+    if generate:
+        manage(
+            env,
+            "generate_scale",
+            f"--people={scale.people}",
+            f"--contacts={scale.contacts}",
+            f"--hotspots={scale.hotspots}",
+            f"--seed={SEED}",
+            "--replace",
+            "--yes-this-is-a-benchmark-db",
+            *(["--reuse"] if reuse else []),
+        )
+    connections.close_all()
+    fixtures = find_fixtures()
+    pages = build_pages(fixtures)
+    print(f"[{name}] computing the dashboards' snapshots, as the Celery worker does", flush=True)
+    snapshot_seconds = prepare_dashboards(pages)
+    print(f"[{name}] counting queries in-process", flush=True)
+    queries, dashboard_sql = count_queries(pages, fixtures.users)
+    cookies = session_cookies(fixtures.users)
+    connections.close_all()
+
+    results: list[dict[str, Any]] = []
+    with gunicorn(env, workdir / f"gunicorn-{name}.log") as base:
+        for page in pages:
+            print(f"[{name}] {page.name}: {WARMUP} + {TIMED} requests", flush=True)
+            visitor = Visitor(base, cookies.get(page.user))
+            try:
+                figures: dict[str, Any] = summarise(time_page(page, visitor))
+                if page.weigh:
+                    figures.update(weigh(page, Visitor(base, cookies.get(page.user))))
+            finally:
+                visitor.close()
+            results.append(
+                {
+                    "name": page.name,
+                    "as": LOGINS.get(page.user, ""),
+                    "method": page.method,
+                    "path": page.path,
+                    "queries": queries[page.name],
+                    **figures,
+                }
+            )
+
+    notes = []
+    save = next(p for p in pages if p.name == "contact save")
+    saved = Contact.objects.filter(
+        idempotency_key__in=[d["idempotency_key"] for d in save.sent]
+    ).count()
+    if saved != len(save.sent):
+        raise BenchError(f"contact save: {len(save.sent)} contacts sent, {saved} saved")
+    notes.append(f"contact save: {saved} contacts sent over HTTP, {saved} rows saved.")
+    # The data goes back to the generator's size, so that the next run may reuse it.
+    Contact.objects.filter(idempotency_key__in=[d["idempotency_key"] for d in save.made]).delete()
+    for page_name, spent in snapshot_seconds.items():
+        notes.append(
+            f"{page_name}: the page reads a snapshot of its figures; the Celery worker took "
+            f"{spent} s to compute it (monitoring.snapshots)."
+        )
+
+    floor = next(r for r in results if r["name"] == FLOOR_PAGE)
+    for result in results:
+        result["floor_ratio"] = ratio(result["p50_ms"], floor["p50_ms"])
+    sql_floors = {}
+    for page_name, statements in dashboard_sql.items():
+        print(f"[{name}] {page_name}: its SQL run directly, {SQL_REPETITIONS} times", flush=True)
+        sql = sql_floor(statements)
+        page = next(r for r in results if r["name"] == page_name)
+        sql["page_ratio"] = ratio(page["p50_ms"], sql["p50_ms"])
+        sql_floors[page_name] = sql
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "scale": {
+            "name": name,
+            "people": scale.people,
+            "contacts": scale.contacts,
+            "hotspots": scale.hotspots,
+            "seed": SEED,
+        },
+        "server": "gunicorn config.wsgi, 2 gthread workers of 1 thread, DEBUG off, PostgreSQL",
+        "pages": results,
+        "floor": {k: floor[k] for k in ("p50_ms", "p95_ms", "requests_per_s")},
+        "sql_floors": sql_floors,
+        "snapshot_seconds": snapshot_seconds,
+        "notes": notes,
+    }
+
+
+# --- Entry point -----------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=["small", "full", "both"], default="small")
+    parser.add_argument(
+        "--no-generate",
+        action="store_true",
+        help="measure the data already in the database (made by generate_scale)",
+    )
+    return parser.parse_args(argv)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # so that gunicorn is stopped by the finally blocks
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        print(
+            "The benchmarks need PostgreSQL: set DATABASE_URL to a database the generator may "
+            "empty, e.g.\n  DATABASE_URL=postgres://postgres@127.0.0.1:5432/outreach_bench_pages "
+            "make bench-small",
+            file=sys.stderr,
+        )
+        return 2
+    # Also when started in the background, where SIGINT is ignored unless asked for.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    command = shlex.join(["python", "benchmarks/run.py", *argv])
+    scales = ["small", "full"] if args.scale == "both" else [args.scale]
+    results: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        workdir = Path(tmp)
+        keys, new_keys = stored_keys(KEYS_FILE)
+        env = bench_environment(dict(os.environ), keys)
+        # This process renders pages too (to count queries): it reads the same manifest.
+        env["BENCH_STATIC_ROOT"] = str(workdir / "static")
+        os.environ.update(env)
+        sys.path.insert(0, str(BASE_DIR))
+        import django
+
+        django.setup()
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            print("The benchmarks need PostgreSQL (DATABASE_URL).", file=sys.stderr)
+            return 2
+        try:
+            manage(env, "migrate", "--noinput", "-v0")
+            # WhiteNoise serves the hashed, compressed files collectstatic makes when DEBUG is off.
+            manage(env, "collectstatic", "--noinput", "-v0")
+            for name in scales:
+                results[name] = run_scale(
+                    name, env, workdir, generate=not args.no_generate, reuse=not new_keys
+                )
+                results[name]["machine"] = machine_facts()
+                results[name]["command"] = command
+        except BenchError as error:
+            print(f"\nBENCHMARK FAILED: {error}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("\nInterrupted; gunicorn stopped.", file=sys.stderr)
+            return 130
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    for name, result in results.items():
+        (RESULTS_DIR / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    markdown = report(results, machine=next(iter(results.values()))["machine"], command=command)
+    (RESULTS_DIR / "latest.md").write_text(markdown)
+    print()
+    print(markdown)
+    if "small" in results and "full" in results:
+        grown = queries_grown(results["small"], results["full"])
+        if grown:
+            print("Queries per request grow with the data: " + ", ".join(grown), file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
