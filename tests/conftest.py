@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
@@ -18,6 +21,37 @@ from config.celery import app as celery_app
 from members.models import Person, User
 from members.uic import uic_hash
 from outreach.models import Assignment, Contact, Hotspot, Partner
+
+# --- Security figures: every proof records the figure it yields; SECURITY.md quotes them -------
+# A test calls figure("AZ-1", "unexpected 2xx", 0); at the end of the run every recorded figure is
+# merged into var/security-figures.json (so a partial run updates only what it ran) and
+# `make security-figures` copies them into SECURITY.md.
+
+FIGURES_FILE = Path(__file__).resolve().parents[1] / "var" / "security-figures.json"
+_recorded: dict[str, dict[str, Any]] = {}
+
+
+@pytest.fixture
+def figure() -> Callable[[str, str, Any], None]:
+    def record(test_id: str, name: str, value: Any) -> None:
+        _recorded.setdefault(test_id, {})[name] = value
+
+    return record
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not _recorded:
+        return
+    FIGURES_FILE.parent.mkdir(exist_ok=True)
+    try:
+        figures = json.loads(FIGURES_FILE.read_text())
+    except (OSError, ValueError):
+        figures = {}
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    for test_id, values in _recorded.items():
+        figures[test_id] = {"recorded": stamp, **values}
+    FIGURES_FILE.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+
 
 # live_server runs in a thread of this process; Playwright's sync API runs an event loop here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -22,21 +22,6 @@ NICKNAME = "Wrenfeather"  # fictional, and on no other page of the test data
 
 
 @pytest.fixture
-def figure(request: pytest.FixtureRequest) -> Callable[[str, str, Any], None]:
-    """The security tests' figure recorder (tests/security/conftest.py), made to write its file
-    at the end of the run even when no test under tests/security ran."""
-    from tests.security import conftest as figures
-
-    if not request.config.pluginmanager.is_registered(figures):
-        request.config.pluginmanager.register(figures)
-
-    def record(test_id: str, name: str, value: Any) -> None:
-        figures._recorded.setdefault(test_id, {})[name] = value
-
-    return record
-
-
-@pytest.fixture
 def planted(hotspot: Hotspot) -> Person:
     return make_person(hotspot, "TIRO0488", nickname=NICKNAME, age_band="25-34")
 

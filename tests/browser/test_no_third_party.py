@@ -7,7 +7,7 @@ would show here as a request to a host other than the live server's."""
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -21,8 +21,6 @@ from outreach.models import Hotspot, Partner, Referral
 from programmes.models import Need
 from tests.browser.login import current_code, log_in
 from tests.conftest import make_contact
-from tests.security import conftest as security_figures
-from tests.security.conftest import figure as figure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -99,14 +97,6 @@ def crawl(browser: Browser, base: str, user: User, context_args: dict[str, Any])
     finally:
         context.close()
     return {"pages": crawled, "requests": requests, "foreign": foreign + refused}
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _write_figures() -> Iterator[None]:
-    """Run on its own, this file is outside tests/security, whose conftest writes the figures at
-    the end of a run: write them here too (merging, so writing twice changes nothing)."""
-    yield
-    security_figures.pytest_sessionfinish(session=None, exitstatus=0)  # type: ignore[arg-type]
 
 
 @pytest.fixture
