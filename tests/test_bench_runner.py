@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks import run
+from benchmarks import figures, run
 
 
 def page(name: str, *, p50: float, p95: float, queries: int | None, **more: Any) -> dict[str, Any]:
@@ -39,40 +39,40 @@ def result(*pages: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_the_median_of_an_even_count_lies_between_the_middle_two() -> None:
-    assert run.percentile([4.0, 1.0, 3.0, 2.0], 50) == 2.5
+    assert figures.percentile([4.0, 1.0, 3.0, 2.0], 50) == 2.5
 
 
 def test_percentiles_interpolate_between_ranks_like_numpy() -> None:
     values = [float(n) for n in range(1, 11)]  # 1..10
     # numpy.percentile(range(1, 11), 95) == 9.55
-    assert run.percentile(values, 95) == pytest.approx(9.55)
-    assert run.percentile(values, 0) == 1.0
-    assert run.percentile(values, 100) == 10.0
+    assert figures.percentile(values, 95) == pytest.approx(9.55)
+    assert figures.percentile(values, 0) == 1.0
+    assert figures.percentile(values, 100) == 10.0
 
 
 def test_the_p95_of_200_requests_ignores_the_ten_slowest_but_one() -> None:
     timings = [0.010] * 190 + [1.0] * 10
     # Rank 189.05 lies between the last fast request and the first slow one.
-    assert run.percentile(timings, 95) == pytest.approx(0.010 + 0.05 * 0.990)
+    assert figures.percentile(timings, 95) == pytest.approx(0.010 + 0.05 * 0.990)
 
 
 def test_a_percentile_of_nothing_is_refused() -> None:
     with pytest.raises(ValueError):
-        run.percentile([], 50)
+        figures.percentile([], 50)
     with pytest.raises(ValueError):
-        run.percentile([1.0], 101)
+        figures.percentile([1.0], 101)
 
 
 def test_a_summary_is_in_milliseconds_and_requests_per_second() -> None:
-    figures = run.summarise([0.002, 0.004, 0.006, 0.008])
-    assert figures == {"p50_ms": 5.0, "p95_ms": 7.7, "requests_per_s": 200.0}
+    summary = figures.summarise([0.002, 0.004, 0.006, 0.008])
+    assert summary == {"p50_ms": 5.0, "p95_ms": 7.7, "requests_per_s": 200.0}
 
 
 # --- Tables ---------------------------------------------------------------------------------
 
 
 def test_a_page_over_its_budget_is_marked_over() -> None:
-    table = run.markdown_table(
+    table = figures.markdown_table(
         result(
             page("contact save", p50=30, p95=70, queries=14, floor_ratio=30.0),
             page("my week", p50=20, p95=40, queries=9),
@@ -87,14 +87,14 @@ def test_a_page_over_its_budget_is_marked_over() -> None:
 
 def test_the_contact_form_has_weight_budgets() -> None:
     light = page("contact form", p50=5, p95=9, queries=8, first_load_kb=80.0, cached_kb=12.5)
-    line = run.markdown_table(result(light)).splitlines()[2]
+    line = figures.markdown_table(result(light)).splitlines()[2]
     assert "first load < 100 KB: ok" in line
     assert "cached < 10 KB: **over**" in line
     assert "| 80.0 | 12.5 |" in line
 
 
 def test_the_table_has_one_row_per_page_and_a_dash_for_missing_figures() -> None:
-    table = run.markdown_table(result(page("floor (bare view)", p50=1, p95=2, queries=None)))
+    table = figures.markdown_table(result(page("floor (bare view)", p50=1, p95=2, queries=None)))
     lines = table.splitlines()
     assert len(lines) == 3
     assert lines[2].count("—") >= 3  # queries, both weights, floor ratio
@@ -105,8 +105,8 @@ def test_the_report_shows_scaling_only_with_both_sizes() -> None:
     small = result(page("my week", p50=10, p95=20, queries=9))
     full = result(page("my week", p50=25, p95=80, queries=9))
     full["scale"] = {"name": "full", "people": 100000, "contacts": 2000000, "hotspots": 1000}
-    one = run.report({"small": small}, machine=machine, command="python benchmarks/run.py")
-    both = run.report({"small": small, "full": full}, machine=machine, command="make bench")
+    one = figures.report({"small": small}, machine=machine, command="python benchmarks/run.py")
+    both = figures.report({"small": small, "full": full}, machine=machine, command="make bench")
     assert "Scaling" not in one
     assert "Test CPU, 2 cores, 4.0 GB RAM; PostgreSQL 16; Python 3.12" in one
     assert "| my week | 10.0 | 25.0 | 2.5 | 20.0 | 80.0 | 4.0 | 9 | 9 |" in both
@@ -119,7 +119,7 @@ def test_the_report_shows_scaling_only_with_both_sizes() -> None:
 def test_queries_that_stay_the_same_pass() -> None:
     small = result(page("dashboard", p50=50, p95=90, queries=40))
     full = result(page("dashboard", p50=150, p95=250, queries=40))
-    assert run.queries_grown(small, full) == []
+    assert figures.queries_grown(small, full) == []
 
 
 def test_a_page_whose_queries_grow_is_named() -> None:
@@ -129,14 +129,14 @@ def test_a_page_whose_queries_grow_is_named() -> None:
     full = result(
         page("dashboard", p50=150, p95=250, queries=40), page("my week", p50=9, p95=12, queries=11)
     )
-    assert run.queries_grown(small, full) == ["my week (9 -> 11 queries)"]
-    assert "| 9 | 11 **grew** |" in run.scaling_table(small, full)
+    assert figures.queries_grown(small, full) == ["my week (9 -> 11 queries)"]
+    assert "| 9 | 11 **grew** |" in figures.scaling_table(small, full)
 
 
 def test_fewer_queries_at_full_size_is_no_growth() -> None:
     small = result(page("member home", p50=5, p95=8, queries=6))
     full = result(page("member home", p50=5, p95=8, queries=5))
-    assert run.queries_grown(small, full) == []
+    assert figures.queries_grown(small, full) == []
 
 
 # --- Bytes on the wire ----------------------------------------------------------------------
@@ -152,7 +152,7 @@ def test_the_assets_of_a_page_are_its_stylesheets_scripts_images_and_icons() -> 
       <img src="data:image/svg+xml;base64,AAAA" alt="">
       <a href="/static/not-loaded.css">a link, not an asset</a>
     """
-    assert run.assets_in_html(html, "http://127.0.0.1:8000/outreach/week/") == [
+    assert figures.assets_in_html(html, "http://127.0.0.1:8000/outreach/week/") == [
         "http://127.0.0.1:8000/static/bootstrap/css/bootstrap.min.abc123.css",
         "http://127.0.0.1:8000/static/favicon.def456.svg",
         "http://127.0.0.1:8000/static/js/stepper.0a1b2c.js",
@@ -164,7 +164,7 @@ def test_the_fonts_of_a_stylesheet_are_assets_but_data_urls_are_not() -> None:
         'a{background:url("data:image/svg+xml,%3csvg%3e")} '
         "@font-face{src:url('../fonts/x.woff2')}"
     )
-    assert run.assets_in_css(css, "http://127.0.0.1:8000/static/css/app.css") == [
+    assert figures.assets_in_css(css, "http://127.0.0.1:8000/static/css/app.css") == [
         "http://127.0.0.1:8000/static/fonts/x.woff2"
     ]
 
@@ -181,7 +181,7 @@ def test_the_fonts_of_a_stylesheet_are_assets_but_data_urls_are_not() -> None:
     ],
 )
 def test_only_far_future_responses_are_not_asked_for_again(cache_control: str, kept: bool) -> None:
-    assert run.is_far_future(cache_control) is kept
+    assert figures.is_far_future(cache_control) is kept
 
 
 # --- Finding a person's code ------------------------------------------------------------------
