@@ -45,7 +45,7 @@ format: $(INSTALLED)
 
 # Refresh the translation catalogues after changing user-facing text, then translate and compile.
 messages: $(INSTALLED)
-	$(BIN)/python manage.py makemessages --all --ignore='.venv/*' --ignore='var/*'
+	$(BIN)/python manage.py makemessages --all --ignore='.venv/*' --ignore='var/*' --ignore='node_modules/*' --ignore='tests/*' --ignore='benchmarks/*'
 	$(BIN)/python manage.py compilemessages --ignore='.venv/*'
 
 # A round of 10,000 ballots sealed and counted under 5 s; needs DATABASE_URL to a PostgreSQL test database.
