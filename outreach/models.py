@@ -198,6 +198,11 @@ class Contact(models.Model):
         indexes = [
             # A person's history and "last seen" on My week.
             models.Index(fields=["person", "-contacted_on"], name="outreach_contact_person"),
+            # "Last one-to-one contact" per person on My week: without the kind in the index, a
+            # person never met one-to-one had every contact read (167 ms at 2,000,000 contacts).
+            models.Index(
+                fields=["person", "kind", "-contacted_on"], name="outreach_contact_person_kind"
+            ),
             # A worker's day and month; the coordinator's list filtered by worker.
             models.Index(fields=["worker", "contacted_on"], name="outreach_contact_worker"),
             # Coverage by hotspot and period.

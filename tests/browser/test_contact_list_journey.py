@@ -3,11 +3,11 @@ counts for that hotspot."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from members.models import User
@@ -30,8 +30,10 @@ def test_a_coordinator_filters_the_contacts_by_hotspot(
 ) -> None:
     market = make_person(hotspot, "JOUR0101", nickname="Marigold")
     lounge = make_person(other_hotspot, "JOUR0202", nickname="Juniper")
-    make_contact(market, outreach_worker, contacted_on=date(2026, 11, 2), male_condoms=10)
-    make_contact(lounge, other_worker, contacted_on=date(2026, 11, 3), lubricant=5)
+    # The list opens on this month.
+    today = timezone.localdate()
+    make_contact(market, outreach_worker, contacted_on=today.replace(day=2), male_condoms=10)
+    make_contact(lounge, other_worker, contacted_on=today.replace(day=3), lubricant=5)
 
     page.goto(f"{live_server.url}/")
     page.get_by_label("Username").fill(coordinator.username)
@@ -62,7 +64,7 @@ def test_a_coordinator_filters_the_contacts_by_hotspot(
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Counts by hotspot and month (CSV)").click()
     download = download_info.value
-    assert download.suggested_filename == "export-all.csv"
+    assert download.suggested_filename == f"export-{today:%Y-%m}.csv"
     content = Path(download.path()).read_text(encoding="utf-8-sig")
     assert "Test lounge" in content
     assert "Test market" not in content

@@ -13,6 +13,7 @@ from uuid import uuid4
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import AccessLog, Person, User
 from outreach.models import Contact, Hotspot
@@ -102,7 +103,7 @@ def test_the_list_shows_date_person_hotspot_worker_kind_and_goods(
     make_contact(
         person, outreach_worker, contacted_on=date(2026, 11, 3), male_condoms=12, lubricant=4
     )
-    body = client_for(coordinator).get(LIST).content.decode()
+    body = client_for(coordinator).get(LIST, NOVEMBER).content.decode()
     assert "2026-11-03" in body
     assert f'href="{reverse("members:person_detail", args=[person.pk])}"' in body
     assert "Sunny" in body
@@ -124,20 +125,32 @@ def test_the_list_shows_no_encrypted_notes(
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
-        ({}, 11),
+        ({"date_from": "2026-01-01"}, 11),
         (NOVEMBER, 9),
         ({"date_from": "2026-11-30", "date_to": "2026-12-01"}, 2),
         ({"date_from": "2026-12-01"}, 1),
         ({"date_to": "2026-10-31"}, 1),
         ({**NOVEMBER, "kind": "phone"}, 2),
     ],
-    ids=["all", "month", "dates", "from", "to", "kind"],
+    ids=["since-january", "month", "dates", "from", "to", "kind"],
 )
 def test_the_list_filters_by_period_and_kind(
     client_for: Any, coordinator: User, november: dict[str, Any], filters: dict, expected: int
 ) -> None:
     response = client_for(coordinator).get(LIST, filters)
     assert response.context["page"].paginator.count == expected
+
+
+def test_without_a_period_the_list_opens_on_this_month(
+    client_for: Any, coordinator: User, november: dict[str, Any], monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("outreach.views.reports.timezone.localdate", lambda: date(2026, 11, 20))
+    client = client_for(coordinator)
+    for params in ({}, {"page": "1"}, {"kind": ""}):
+        response = client.get(LIST, params)
+        assert response.context["page"].paginator.count == 9, params
+        assert response.context["form"]["month"].value() == "2026-11"
+    assert client.get(LIST, {"kind": "phone"}).context["page"].paginator.count == 2
 
 
 def test_the_list_filters_by_hotspot_and_worker(
@@ -148,13 +161,13 @@ def test_the_list_filters_by_hotspot_and_worker(
     other_worker: User,
 ) -> None:
     client = client_for(coordinator)
-    by_hotspot = client.get(LIST, {"hotspot": other_hotspot.pk})
+    by_hotspot = client.get(LIST, {"hotspot": other_hotspot.pk, **NOVEMBER})
     assert {c.hotspot_id for c in by_hotspot.context["page"]} == {other_hotspot.pk}
     assert by_hotspot.context["page"].paginator.count == 2
     body = by_hotspot.content.decode()
     assert "Lounge 0" in body
     assert "Market 0" not in body
-    by_worker = client.get(LIST, {"worker": other_worker.pk})
+    by_worker = client.get(LIST, {"worker": other_worker.pk, **NOVEMBER})
     assert by_worker.context["page"].paginator.count == 2
 
 
@@ -196,7 +209,10 @@ def test_the_list_pages_by_fifty_and_keeps_the_filters(
     assert len(second.context["page"]) == 1
 
 
-@pytest.mark.parametrize("filters", [{}, {"month": "2026-11", "kind": "one_to_one"}])
+THIS_MONTH = timezone.localdate().strftime("%Y-%m")
+
+
+@pytest.mark.parametrize("filters", [{}, {"month": THIS_MONTH, "kind": "one_to_one"}])
 def test_the_list_costs_the_same_queries_however_many_contacts(
     client_for: Any,
     coordinator: User,
@@ -215,7 +231,7 @@ def test_the_list_costs_the_same_queries_however_many_contacts(
                 person=people[n % 10],
                 worker=outreach_worker,
                 hotspot=hotspot,
-                contacted_on=date(2026, 11, 1 + n % 30),
+                contacted_on=timezone.localdate().replace(day=1 + n % 28),
                 idempotency_key=uuid4(),
             )
             for n in range(total - Contact.objects.count())
