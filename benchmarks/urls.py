@@ -18,3 +18,5 @@ def floor(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [path("bench/floor/", floor, name="bench_floor"), *project_urlpatterns]
+# The project's own 500 page, as in production.
+handler500 = "members.views.site.server_error"

@@ -13,6 +13,7 @@ from members.services import (
     invitation_code_normalise,
 )
 from members.uic import build_code, is_complete, normalise_part, recipe, uic_hash
+from members.widgets import QuickSelect
 
 # --- People ----------------------------------------------------------------------------------
 
@@ -78,7 +79,10 @@ class PersonForm(forms.ModelForm):
             "notes",
         ]
         # A date picker reads only ISO dates, whatever the page's language.
-        widgets = {"member_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "member_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "hotspot": QuickSelect,
+        }
         help_texts = {
             "nickname": _("A nickname they choose; never a legal name."),
             "phone": _("Only with their consent to reminders. Stored encrypted."),

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from members.widgets import QuickSelect
 from monitoring.models import Complaint, Place, Rating
 from outreach.models import Partner
 
@@ -170,7 +171,11 @@ class DashboardFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     hotspot = forms.ModelChoiceField(
-        label=_("Hotspot"), queryset=None, required=False, empty_label=_("All hotspots")
+        label=_("Hotspot"),
+        queryset=None,
+        required=False,
+        empty_label=_("All hotspots"),
+        widget=QuickSelect,
     )
     typology = forms.ChoiceField(label=_("Where they work"), required=False)
     worker = forms.ModelChoiceField(
@@ -178,6 +183,7 @@ class DashboardFilterForm(forms.Form):
         queryset=None,
         required=False,
         empty_label=_("All outreach workers"),
+        widget=QuickSelect,
     )
 
     def __init__(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import User
+from members.widgets import QuickSelect
 from outreach.indicators_contacts import Period
 from outreach.models import (
     Assignment,
@@ -479,7 +480,10 @@ class GroupActivityForm(forms.ModelForm):
         model = GroupActivity
         fields = ["kind", "title", "held_on", "hotspot", "facilitator", "other_attendees"]
         # A date picker reads only ISO dates, whatever the page's language.
-        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "hotspot": QuickSelect,
+        }
         labels = {
             "kind": _("Kind"),
             "title": _("Title"),
@@ -555,12 +559,14 @@ class ContactFilterForm(forms.Form):
         queryset=Hotspot.objects.none(),
         required=False,
         empty_label=_("All hotspots"),
+        widget=QuickSelect,
     )
     worker = forms.ModelChoiceField(
         label=_("Outreach worker"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("All outreach workers"),
+        widget=QuickSelect,
     )
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("Any kind")), *Contact.Kind.choices], required=False

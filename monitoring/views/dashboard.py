@@ -24,6 +24,8 @@ from outreach.models import Hotspot, Typology
 
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Hotspots under the coverage alert listed on the page; the download has them all.
+ALERTS_SHOWN = 25
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -76,6 +78,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     period, filters = _chosen(form)
     snapshot = snapshots.latest(period, filters)
     areas = indicators.arrange(snapshot.figures)
+    alerts = indicators.hotspots_below_alert(snapshot.figures["coverage"])
     return render(
         request,
         "monitoring/dashboard.html",
@@ -85,7 +88,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "snapshot": snapshot,
             "headline": [a for a in areas if a.slug in indicators.HEADLINE_AREAS],
             "others": [a for a in areas if a.slug not in indicators.HEADLINE_AREAS],
-            "alerts": indicators.hotspots_below_alert(snapshot.figures["coverage"]),
+            "alerts": alerts[:ALERTS_SHOWN],
+            "alerts_hidden": max(len(alerts) - ALERTS_SHOWN, 0),
             "coverage_alert": indicators.COVERAGE_ALERT,
             "coverage_trend": _trend(snapshot.coverage_trend, True),
             "reach_trend": _trend(snapshot.reach_trend, False),

