@@ -39,6 +39,11 @@ lint: $(INSTALLED)
 audit: $(INSTALLED) var
 	$(BIN)/python .ci/static_analysis.py
 
+# After a full run on PostgreSQL and Redis: copy the security figures into SECURITY.md.
+.PHONY: security-figures
+security-figures: $(INSTALLED)
+	$(BIN)/python .ci/security_figures.py
+
 format: $(INSTALLED)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
