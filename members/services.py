@@ -20,12 +20,13 @@ from members.models import (
     Employment,
     ErasureRequest,
     Invitation,
+    NotificationPreference,
     OutsideAccess,
     Person,
     PossibleDuplicate,
     User,
 )
-from outreach.models import Attendance
+from outreach.models import Attendance, Referral
 
 # --- Logins ----------------------------------------------------------------------------------
 
@@ -175,8 +176,14 @@ def has_consent(person: Person, purpose: str) -> bool:
     return person.consents.filter(purpose=purpose, withdrawn_at__isnull=True).exists()
 
 
+# A contact detail is kept only while the person consents to its use (SPEC rule 2).
+CONTACT_DETAIL = {Consent.Purpose.EMAIL_REMINDERS: "email", Consent.Purpose.SMS_REMINDERS: "phone"}
+
+
 def consent_set(*, person: Person, purpose: str, given: bool) -> None:
-    """Give or withdraw consent for one purpose; the times of both are kept."""
+    """Give or withdraw consent for one purpose; the times of both are kept. Without the
+    consent to reminders by e-mail or SMS the address or number is deleted (and e-mail
+    reminders switched off, so the preferences page tells the truth)."""
     with transaction.atomic():
         open_consent = person.consents.select_for_update().filter(
             purpose=purpose, withdrawn_at__isnull=True
@@ -185,6 +192,12 @@ def consent_set(*, person: Person, purpose: str, given: bool) -> None:
             Consent.objects.create(person=person, purpose=purpose)
         elif not given:
             open_consent.update(withdrawn_at=timezone.now())
+            detail = CONTACT_DETAIL.get(purpose)
+            if detail:
+                Person.objects.filter(pk=person.pk).update(**{detail: None})
+                setattr(person, detail, None)
+            if detail == "email" and person.user_id:
+                NotificationPreference.objects.filter(user_id=person.user_id).update(by_email=False)
 
 
 # --- Own data and erasure --------------------------------------------------------------------
@@ -209,8 +222,6 @@ def person_erase(*, actor: User, person: Person) -> None:
         Invitation.objects.filter(person=person).delete()
         OutsideAccess.objects.filter(person=person).delete()
         # What a service told about them is free text that may name them; the referral stays.
-        from outreach.models import Referral  # outreach builds on members: imported late
-
         Referral.objects.filter(person=person).update(outcome=None)
         PossibleDuplicate.objects.filter(Q(person=person) | Q(other=person)).delete()
         # The address and phone are gone: so is the consent to use them (the times stay).

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members import services
 from members.access import get_own_person
 from members.forms import OwnConsentForm
-from members.models import Consent, NotificationPreference, Person, User
+from members.models import Consent, Person, User
 
 # Every field of the record a person can be told about: a stable key for the download, and a
 # label that speaks to them (the staff form says "where they work"). Left out: the code hash (a
@@ -146,14 +145,6 @@ def own_data_download(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _email_forget(person: Person) -> None:
-    """Without the consent there is no reason to keep the address (data minimisation): it is
-    deleted, and e-mail reminders are switched off so the preferences page tells the truth."""
-    person.email = None
-    person.save(update_fields=["email"])
-    NotificationPreference.objects.filter(user_id=person.user_id).update(by_email=False)
-
-
 @require_POST
 def own_consent(request: HttpRequest) -> HttpResponse:
     """Give or withdraw one purpose; the record is always the member's own."""
@@ -161,10 +152,7 @@ def own_consent(request: HttpRequest) -> HttpResponse:
     form = OwnConsentForm(request.POST)
     if form.is_valid():
         purpose, given = form.cleaned_data["purpose"], form.cleaned_data["given"]
-        with transaction.atomic():
-            services.consent_set(person=person, purpose=purpose, given=given)
-            if purpose == Consent.Purpose.EMAIL_REMINDERS and not given:
-                _email_forget(person)
+        services.consent_set(person=person, purpose=purpose, given=given)
         messages.success(request, _("Your choice is saved."))
     else:
         messages.error(request, _("That choice could not be saved. Please try again."))

@@ -131,6 +131,17 @@ def test_withdrawing_email_reminders_without_preferences_still_deletes_the_addre
     assert not NotificationPreference.objects.exists()
 
 
+def test_withdrawing_sms_reminders_deletes_the_number(
+    client_for: Any, member: User, own: Person
+) -> None:
+    client_for(member).post(
+        reverse("members:own_consent"), {"purpose": "sms_reminders", "given": "0"}
+    )
+    own.refresh_from_db()
+    assert own.phone is None
+    assert own.email == "moon@example.test"
+
+
 def test_a_member_changes_only_their_own_consent(
     client_for: Any, member: User, own: Person, person: Person
 ) -> None:

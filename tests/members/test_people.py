@@ -258,6 +258,16 @@ def test_consent_is_given_and_withdrawn_with_times(
     assert withdrawn.withdrawn_at is not None
 
 
+def test_staff_unticking_reminders_deletes_the_address_and_number(
+    client_for: Any, outreach_worker: User, person: Person
+) -> None:
+    Person.objects.filter(pk=person.pk).update(email="dawn@example.test", phone="+000 555 0199")
+    url = reverse("members:person_consent", args=[person.pk])
+    client_for(outreach_worker).post(url, {"purposes": ["voting"]})
+    person.refresh_from_db()
+    assert (person.email, person.phone) == (None, None)
+
+
 # --- Duplicates ------------------------------------------------------------------------------
 
 

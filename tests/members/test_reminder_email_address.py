@@ -133,8 +133,9 @@ def test_no_e_mail_goes_out_without_an_open_consent(client_for: Any, member: Use
     assert dispatch_due() == 1
     assert [message.to for message in mail.outbox] == [[ADDRESS]]
 
-    # Withdrawn elsewhere: the address and the choice are still there, the consent is not.
-    services.consent_set(person=Person.objects.get(user=member), purpose=PURPOSE, given=False)
+    # The consent ends while the address and the choice are still stored (rows from before
+    # consent_set deleted the address with it): the channel itself still refuses to send.
+    Consent.objects.filter(person__user=member, purpose=PURPOSE).update(withdrawn_at=timezone.now())
     assert Person.objects.get(user=member).email == ADDRESS
     reminder_plan(user=member, kind=Reminder.Kind.RESULTS_OUT, due_on=timezone.localdate())
     assert dispatch_due() == 1
