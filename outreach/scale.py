@@ -8,13 +8,12 @@ by programmes.services, so what the pages read is what the application would hav
 
 from __future__ import annotations
 
-import json
 import random
 import sys
 import time
 import uuid
 from bisect import bisect
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -27,7 +26,6 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from members.fields import EncryptedField
 from members.models import Consent, Employment, Person, User
 from members.uic import PARTS, build_code, uic_hash
 from monitoring.models import Feedback, Place
@@ -39,10 +37,25 @@ from outreach.models import (
     Referral,
     RiskAssessment,
     RiskFactor,
-    Service,
     SizeEstimate,
     Typology,
     ViolenceIncident,
+)
+from outreach.scale_copy import BATCH, Progress, Sink
+from outreach.scale_words import (
+    FEEDBACK_COMMENTS,
+    HOURS,
+    NEEDS_RAISED,
+    NICKNAMES,
+    OUTCOMES,
+    PARTNER_SPECS,
+    PERSON_NOTES,
+    PLACE_KINDS,
+    PLACE_WORDS,
+    ROUND_OPTIONS,
+    SAFETY_NOTES,
+    TYPOLOGY_WEIGHTS,
+    split_words,
 )
 from programmes import services as programme_services
 from programmes.models import Ballot, Option, Result, RollEntry, Round
@@ -56,7 +69,6 @@ DEFAULT_PASSWORD = "bench-password-2026"  # noqa: S105 - a benchmark database on
 BULK_PREFIX = "scale."
 
 DAYS = 730  # contacts over the last 24 months
-BATCH = 2000  # bulk_create batch size where COPY is not available
 
 # What --replace empties, children first (the order SQLite needs; PostgreSQL truncates at once).
 DOMAIN_MODELS: list[type[models.Model]] = [
@@ -81,76 +93,6 @@ DOMAIN_MODELS: list[type[models.Model]] = [
 ]
 
 
-def _words(text: str) -> list[str]:
-    """A long list of names, written as one text so that it stays readable."""
-    return text.split()
-
-
-# Fictional words only: no real names, places or organisations.
-NICKNAMES = _words(
-    "Amber Apricot Aster Birch Blossom Breeze Cedar Clover Comet Coral Daisy Dawn Ember Fern "
-    "Finch Frost Gale Ginger Hazel Honey Iris Ivy Jade Juniper Kestrel Lark Lilac Lotus "
-    "Maple Marigold Meadow Mint Misty Nova Olive Opal Orchid Pebble Pepper Pixie Plum Poppy "
-    "Quartz Raven Robin Rosemary Saffron Sage Sky Sorrel Sparrow Storm Sunny Thistle Topaz "
-    "Velvet Willow Wren Zephyr"
-)
-PLACE_WORDS = _words(
-    "Amber Blue Copper Golden Green Hidden Lantern Lower Moon Old Red Silver Star Upper Velvet"
-)
-PLACE_KINDS = {
-    Typology.STREET: ["corner", "market", "bridge", "avenue", "station", "park"],
-    Typology.VENUE: ["lounge", "bar", "club", "guesthouse", "karaoke"],
-    Typology.HOME_BASED: ["flats", "courtyards", "terraces", "estate"],
-    Typology.ONLINE: ["chat group", "forum", "app group"],
-}
-TYPOLOGY_WEIGHTS = {
-    Typology.STREET: 35,
-    Typology.VENUE: 25,
-    Typology.HOME_BASED: 20,
-    Typology.ONLINE: 20,
-}
-HOURS = [
-    "Every evening, 20:00 to 02:00",
-    "Thursday to Sunday, 22:00 to 04:00",
-    "Every day, by appointment",
-    "Weekdays, 11:00 to 18:00",
-    "Evenings, online",
-]
-SAFETY_NOTES = [
-    "Work in pairs after midnight.",
-    "Ask at the bar before starting outreach.",
-    "Phone first and visit only when invited.",
-    "Use the organisation's phone only.",
-    "Patrols on Fridays: come back the next day.",
-]
-PARTNER_SPECS = [
-    (Partner.Kind.HEALTH, [Service.HIV_TEST, Service.STI_CHECKUP, Service.PREP, Service.ART]),
-    (Partner.Kind.HEALTH, [Service.HIV_TEST, Service.PEP, Service.STI_CHECKUP]),
-    (Partner.Kind.LEGAL, [Service.LEGAL_AID, Service.VIOLENCE_SUPPORT]),
-    (Partner.Kind.HUMAN_RIGHTS, [Service.LEGAL_AID]),
-    (Partner.Kind.SOCIAL_PROTECTION, [Service.SOCIAL_PROTECTION]),
-    (Partner.Kind.COMMUNITY, [Service.MENTAL_HEALTH, Service.SOCIAL_PROTECTION]),
-]
-NEEDS_RAISED = [
-    "Asks about PrEP refills.",
-    "Wants a safer place to rest between shifts.",
-    "Lost phone; needs the group's number again.",
-    "Asks about evening clinic hours.",
-    "Worried about rent this month.",
-]
-PERSON_NOTES = ["Prefers contact after 14:00.", "Speaks with peers first.", "Ask for Tuesday."]
-OUTCOMES = ["Test done, result given", "Treatment started", "Advice given", "Next visit booked"]
-FEEDBACK_COMMENTS = ["Staff were kind.", "Waited too long.", "No lubricant left.", "Felt safe."]
-ROUND_OPTIONS = [
-    ("Legal aid nights", "A lawyer who listens, once a week.", "scales", 1800),
-    ("Safer rides home", "Rides home after late work.", "shield", 1500),
-    ("Peer health checks", "Check-ups with people we trust.", "heart", 1200),
-    ("Emergency fund", "Small help when money runs out.", "coins", 2000),
-    ("Drop-in evenings", "A safe place to meet, two evenings a week.", "people", 1600),
-    ("Phone credit", "Credit to call for help.", "phone", 700),
-]
-
-
 @dataclass(frozen=True)
 class ScaleSpec:
     people: int
@@ -164,92 +106,6 @@ class ScaleSpec:
 class Summary:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
-
-
-class Progress:
-    """A plain-text progress line on stderr, redrawn in place: no dependency, no terminal codes
-    beyond a carriage return."""
-
-    def __init__(self, stream: TextIO, label: str, total: int) -> None:
-        self.stream, self.label, self.total = stream, label, max(total, 1)
-        self.done = 0
-        self.every = max(self.total // 200, 1)
-        self.next_at = self.every
-
-    def step(self, n: int = 1) -> None:
-        self.done += n
-        if self.done >= self.next_at:
-            self.next_at = self.done + self.every
-            self.draw()
-
-    def draw(self) -> None:
-        percent = self.done * 100 // self.total
-        self.stream.write(f"\r{self.label:<12} {self.done:>11,}/{self.total:,}  {percent:3d}%")
-        self.stream.flush()
-
-    def close(self) -> None:
-        self.draw()
-        self.stream.write("\n")
-        self.stream.flush()
-
-
-class Sink:
-    """Rows (plain Python values, in `attnames` order) into one table: COPY on PostgreSQL, where
-    encrypted and JSON columns are converted here by the field itself; bulk_create elsewhere,
-    where the model does it."""
-
-    def __init__(self, model: type[models.Model], attnames: Sequence[str], progress: Progress):
-        self.model, self.attnames, self.progress = model, list(attnames), progress
-        self.postgres = connection.vendor == "postgresql"
-        fields = [model._meta.get_field(name.removesuffix("_id")) for name in self.attnames]
-        self.columns = [f.column for f in fields]  # type: ignore[union-attr]
-        self.converters: list[tuple[int, Callable[[Any], Any]]] = []
-        for index, f in enumerate(fields):
-            if isinstance(f, EncryptedField):
-                self.converters.append((index, f.get_prep_value))
-            elif isinstance(f, models.JSONField):
-                self.converters.append((index, json.dumps))
-        self.batch: list[models.Model] = []
-        self.count = 0
-
-    def __enter__(self) -> Sink:
-        if self.postgres:
-            quote = connection.ops.quote_name
-            columns = ", ".join(quote(c) for c in self.columns)
-            self._cursor = connection.cursor()
-            self._copy_block = self._cursor.cursor.copy(
-                f"COPY {quote(self.model._meta.db_table)} ({columns}) FROM STDIN"
-            )
-            self._copy = self._copy_block.__enter__()
-        return self
-
-    def write(self, row: Sequence[Any]) -> None:
-        self.count += 1
-        if self.postgres:
-            if self.converters:
-                row = list(row)
-                for index, convert in self.converters:
-                    if row[index] is not None:
-                        row[index] = convert(row[index])
-            self._copy.write_row(row)
-        else:
-            self.batch.append(self.model(**dict(zip(self.attnames, row, strict=True))))
-            if len(self.batch) >= BATCH:
-                self._flush()
-        self.progress.step()
-
-    def _flush(self) -> None:
-        self.model.objects.bulk_create(self.batch, batch_size=BATCH)  # type: ignore[attr-defined]
-        self.batch = []
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.postgres:
-            self._copy_block.__exit__(*exc)
-            self._cursor.close()
-        elif exc[0] is None and self.batch:
-            self._flush()
-        if exc[0] is None:
-            self.progress.close()
 
 
 def _next_id(model: type[models.Model]) -> int:
@@ -493,12 +349,12 @@ AGE_MIDDLE = {"18-24": 21, "25-34": 29, "35-44": 39, "45+": 50, "": 30}
 GENDERS = {"woman": 70, "trans_woman": 12, "man": 9, "non_binary": 3, "trans_man": 1, "": 5}
 STATUSES = {"active": 80, "inactive": 15, "left": 5}
 LANGUAGES = ["", "en", "en, fr", "pt", "es", "sw", "en, sw", "fr"]
-PERSON_FIELDS = _words(
+PERSON_FIELDS = split_words(
     "id uic_hash nickname gender_identity age_band typology hotspot_id languages status "
     "is_member member_since user_id phone email notes registered_by_id registered_at "
     "merged_into_id erased_at"
 )
-USER_FIELDS = _words(
+USER_FIELDS = split_words(
     "id password username email is_superuser is_staff is_active date_joined is_member "
     "is_outreach_worker is_coordinator"
 )
@@ -649,7 +505,7 @@ def _assessments(rng: random.Random, assessments: list[tuple[Any, ...]], stderr:
 
 
 TOPICS = [t.value for t in Contact.Topic]
-CONTACT_FIELDS = _words(
+CONTACT_FIELDS = split_words(
     "id person_id worker_id hotspot_id contacted_on kind male_condoms female_condoms "
     "lubricant self_test_kits stated_monthly_need weekly_acts topics needs_raised "
     "violence_reported idempotency_key created_at"
@@ -727,7 +583,7 @@ def _contacts(spec: ScaleSpec, rng: random.Random, world: World, stderr: TextIO)
                 referrals.append(_referral(rng, world, contact_id, i, worker, days[ago]))
             if violence:
                 incidents.append(_incident(rng, world, contact_id, i, days[ago]))
-    fields = _words(
+    fields = split_words(
         "person_id contact_id partner_id service made_by_id made_on due_on status "
         "attended_on outcome outcome_on"
     )
@@ -786,7 +642,7 @@ def _feedback(spec: ScaleSpec, rng: random.Random, world: World, stderr: TextIO)
     total = max(20, spec.people // 5)
     cumulative = list(accumulate(world.hotspot_weights))
     places = {Place.OUTREACH.value: 50, Place.DROP_IN.value: 20, Place.PARTNER.value: 30}
-    fields = _words(
+    fields = split_words(
         "place partner_id hotspot_id respect confidentiality waiting_time "
         "commodities_available would_recommend comment given_on"
     )
