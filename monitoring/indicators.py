@@ -17,19 +17,18 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
     Sum,
 )
-from django.db.models.functions import Coalesce, Greatest, TruncMonth
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
 from members import staffing
 from members.models import Employment
 from monitoring.models import Complaint, Feedback, Place, Rating
-from outreach.indicators_contacts import Period, goods_given, in_period, months_between
+from outreach.indicators_contacts import Period, goods_given, in_period
 from outreach.indicators_referrals import completion_rates
 from outreach.models import Attendance, Contact, GroupActivity, Hotspot, Referral
 from outreach.rules import ACTIVE_DAYS, CASELOAD_TARGET, NOT_SEEN_DAYS
@@ -66,7 +65,7 @@ class Group:
 
     @property
     def value(self) -> float | None:
-        return _ratio(self.numerator, self.denominator)
+        return ratio(self.numerator, self.denominator)
 
 
 @dataclass(frozen=True)
@@ -80,14 +79,14 @@ class Figure:
     recorded: bool = True
 
 
-def _ratio(numerator: int | Decimal | None, denominator: int | Decimal | None) -> float | None:
+def ratio(numerator: int | Decimal | None, denominator: int | Decimal | None) -> float | None:
     if numerator is None or not denominator:
         return None
     return float(numerator) / float(denominator)
 
 
 def _share(numerator: int, denominator: int, **kwargs: object) -> Figure:
-    return Figure(_ratio(numerator, denominator), numerator, denominator, **kwargs)  # type: ignore[arg-type]
+    return Figure(ratio(numerator, denominator), numerator, denominator, **kwargs)  # type: ignore[arg-type]
 
 
 def _end(period: Period) -> date:
@@ -152,7 +151,7 @@ def reporting_year_start(day: date) -> date:
 # --- Coverage ----------------------------------------------------------------------------------
 
 
-def _one_to_one(period: Period, filters: Filters) -> QuerySet[Contact]:
+def one_to_one(period: Period, filters: Filters) -> QuerySet[Contact]:
     return in_period(contacts_for(filters), period).filter(kind=Contact.Kind.ONE_TO_ONE)
 
 
@@ -162,7 +161,7 @@ def coverage(period: Period, filters: Filters) -> Figure:
     estimates = estimates_for(hotspots, _end(period))
     # Only the hotspots listed: people reached elsewhere (an inactive hotspot) would otherwise
     # show as the overall minus the lines, a count no suppression protects.
-    contacts = _one_to_one(period, filters).filter(hotspot_id__in=[h.pk for h in hotspots])
+    contacts = one_to_one(period, filters).filter(hotspot_id__in=[h.pk for h in hotspots])
     reached = dict(
         contacts.values("hotspot_id")
         .annotate(n=Count("person", distinct=True))
@@ -178,7 +177,7 @@ def coverage(period: Period, filters: Filters) -> Figure:
         for h in hotspots
     )
     estimated = sum(e.number for e in estimates.values())
-    return Figure(_ratio(overall, estimated), overall, estimated or None, groups, COUNT)
+    return Figure(ratio(overall, estimated), overall, estimated or None, groups, COUNT)
 
 
 def hotspots_below_alert(figure: Figure) -> list[Group]:
@@ -220,43 +219,6 @@ def reach(period: Period, filters: Filters) -> Figure:
     return Figure(n, n, None, protects=COUNT)
 
 
-def reached_first_by_month(months: list[date], filters: Filters) -> dict[date, int]:
-    """Per month, people whose first contact of the reporting year fell in it (K1: a contact
-    this month and none earlier in the year). Summed from the year's first month, this is the
-    year's reach at each month's end. One query per reporting year the months touch."""
-    if not months:
-        return {}
-    month = settings.REPORTING_YEAR_START_MONTH
-    split = next((m for m in months[1:] if m.month == month), None)
-    if split is not None:
-        before = reached_first_by_month([m for m in months if m < split], filters)
-        return {**before, **reached_first_by_month([m for m in months if m >= split], filters)}
-    start = reporting_year_start(months[0])
-    last = Period.month(months[-1].year, months[-1].month).last
-    # Each person's first contact of the year, counted by its month: one pass over the year's
-    # contacts (a NOT EXISTS per contact took seconds at 2,000,000 contacts).
-    firsts = (
-        in_period(contacts_for(filters), Period(start, last))
-        .values("person")
-        .annotate(first=Min("contacted_on"))
-        .values_list("first", flat=True)
-    )
-    counted: dict[date, int] = dict.fromkeys(months, 0)
-    for first in firsts:
-        month_start = first.replace(day=1)
-        if month_start in counted:
-            counted[month_start] += 1
-    return counted
-
-
-def _month_rows(rows: QuerySet) -> list[tuple[date, int]]:
-    result = []
-    for row in rows.order_by():
-        value = row["m"]
-        result.append((value.date() if hasattr(value, "date") else value, row["n"]))
-    return result
-
-
 def active(period: Period, filters: Filters) -> Figure:
     """One query: people with a contact in the ACTIVE_DAYS days up to the period's end, still
     active in their record (selectors_hotspots.active_people)."""
@@ -290,7 +252,7 @@ def condom_adequacy(period: Period, filters: Filters) -> Figure:
     totals = _with_known_need(period, filters).aggregate(
         given=Coalesce(Sum(_given()), 0), need=Coalesce(Sum(_need()), 0)
     )
-    return Figure(_ratio(totals["given"], totals["need"]), totals["given"], totals["need"] or None)
+    return Figure(ratio(totals["given"], totals["need"]), totals["given"], totals["need"] or None)
 
 
 def people_given_their_need(period: Period, filters: Filters) -> Figure:
@@ -526,71 +488,6 @@ def goods(period: Period, filters: Filters) -> Figure:
     given = goods_given(contacts_for(filters), period)
     groups = tuple(Group(str(GOODS_LABELS[name]), n, key=name) for name, n in given.items())
     return Figure(None, None, None, groups)
-
-
-# --- Trends ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    month: date
-    value: float | None
-    numerator: int | None
-    denominator: int | None
-
-    @property
-    def as_percent(self) -> str:
-        return "\u2014" if self.value is None else f"{round(100 * float(self.value))}\u00a0%"
-
-
-def coverage_trend(months: list[date], filters: Filters) -> list[TrendPoint]:
-    """Two queries plus one per month for that month's estimates (a fixed 12 on the
-    dashboard): people reached one-to-one each month / the estimates valid at its end."""
-    if not months:
-        return []
-    last = Period.month(months[-1].year, months[-1].month).last
-    window = Period(months[0], last)
-    hotspots = list(hotspots_for(filters))
-    # The same hotspots as the coverage figure, so the two agree.
-    contacts = _one_to_one(window, filters).filter(hotspot_id__in=[h.pk for h in hotspots])
-    reached = dict(
-        _month_rows(
-            contacts.annotate(m=TruncMonth("contacted_on"))
-            .values("m")
-            .annotate(n=Count("person", distinct=True))
-        )
-    )
-    points = []
-    for month in months:
-        end = Period.month(month.year, month.month).last
-        estimated = sum(e.number for e in estimates_for(hotspots, end).values())  # type: ignore[arg-type]
-        n = reached.get(month, 0)
-        points.append(TrendPoint(month, _ratio(n, estimated), n, estimated or None))
-    return points
-
-
-def reach_trend(months: list[date], filters: Filters) -> list[TrendPoint]:
-    """The reporting year's reach at each month's end: people first reached this reporting
-    year, summed from its first month. At most four queries."""
-    if not months:
-        return []
-    year_start = reporting_year_start(months[0])
-    firsts = reached_first_by_month(months_between(year_start, months[-1]), filters)
-    points, running = [], 0
-    for month in sorted(firsts):
-        if month == reporting_year_start(month):
-            running = 0
-        running += firsts[month]
-        if month >= months[0]:
-            points.append(TrendPoint(month, running, running, None))
-    return points
-
-
-def last_months(end: date, count: int = 12) -> list[date]:
-    year, month = end.year, end.month - (count - 1)
-    while month < 1:
-        year, month = year - 1, month + 12
-    return months_between(date(year, month, 1), end)
 
 
 # --- Registry ----------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from monitoring import indicators
-from monitoring.indicators import Figure, Filters, Group, TrendPoint
+from monitoring.indicators import Figure, Filters, Group
+from monitoring.indicators_trends import TrendPoint, coverage_trend, last_months, reach_trend
 from monitoring.models import DashboardSnapshot
 from outreach.indicators_contacts import Period
 
@@ -149,11 +150,11 @@ def key_for(period: Period, filters: Filters) -> str:
 
 def compute(period: Period, filters: Filters) -> dict[str, Any]:
     """Every indicator and both trends, encoded for a snapshot."""
-    months = indicators.last_months(period.last or period.first)  # type: ignore[arg-type]
+    months = last_months(period.last or period.first)  # type: ignore[arg-type]
     return encode(
         indicators.compute_figures(period, filters),
-        indicators.coverage_trend(months, filters),
-        indicators.reach_trend(months, filters),
+        coverage_trend(months, filters),
+        reach_trend(months, filters),
     )
 
 

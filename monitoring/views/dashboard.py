@@ -18,6 +18,7 @@ from members.models import User
 from members.roles import Role, role_required
 from monitoring import indicators, snapshots
 from monitoring.forms import DashboardFilterForm
+from monitoring.indicators_trends import TrendPoint
 from monitoring.services_dashboard import indicator_lines, line_chart, period_for
 from outreach.indicators_contacts import Period
 from outreach.models import Hotspot, Typology
@@ -58,7 +59,7 @@ def _chosen(form: DashboardFilterForm) -> tuple[Period, indicators.Filters]:
     return period, filters
 
 
-def _trend(points: list[indicators.TrendPoint], percent: bool) -> dict[str, Any]:
+def _trend(points: list[TrendPoint], percent: bool) -> dict[str, Any]:
     values = [p.value for p in points]
     return {
         "chart": line_chart([float(v) if v is not None else None for v in values]),

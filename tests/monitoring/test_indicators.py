@@ -14,7 +14,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from members.models import Employment, Person, User
-from monitoring import indicators
+from monitoring import indicators, indicators_trends
 from monitoring.indicators import COUNT, SHARE, Figure, Filters, Group
 from monitoring.models import Complaint, Feedback, Place, Rating
 from monitoring.services_dashboard import (
@@ -116,8 +116,8 @@ def test_the_reach_trend_adds_up_people_at_their_first_contact_of_the_year(
     make_contact(b, outreach_worker, contacted_on=date(2026, 10, 20))  # October
     make_contact(b, outreach_worker, contacted_on=date(2026, 11, 3))  # not new in November
     make_contact(c, outreach_worker, contacted_on=date(2026, 11, 4))  # new in November
-    months = indicators.last_months(date(2026, 11, 30))
-    trend = {p.month: p.numerator for p in indicators.reach_trend(months, EVERYONE)}
+    months = indicators_trends.last_months(date(2026, 11, 30))
+    trend = {p.month: p.numerator for p in indicators_trends.reach_trend(months, EVERYONE)}
     assert len(trend) == 12
     # September: a (year to date 1); October starts again: a, b = 2; November: + c = 3.
     assert trend[date(2026, 9, 1)] == 1

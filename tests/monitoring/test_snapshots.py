@@ -18,7 +18,8 @@ from django.utils import timezone, translation
 from config.celery import app as celery_app
 from members.models import User
 from monitoring import indicators, snapshots
-from monitoring.indicators import Figure, Filters, Group, TrendPoint
+from monitoring.indicators import Figure, Filters, Group
+from monitoring.indicators_trends import TrendPoint
 from monitoring.models import DashboardSnapshot
 from outreach.indicators_contacts import Period
 from outreach.models import Hotspot
