@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -137,10 +138,21 @@ def bench_logins_exist() -> bool:
 
 
 def matches(spec: ScaleSpec) -> bool:
-    """The database already holds this size and the bench logins: nothing to generate."""
+    """The database already holds this size and the bench logins, written with this run's keys:
+    nothing to generate."""
     wanted = {"people": spec.people, "contacts": spec.contacts, "hotspots": spec.hotspots}
     logins = User.objects.filter(username__in=BENCH_LOGINS).count()
-    return domain_counts() == wanted and logins == len(BENCH_LOGINS)
+    return domain_counts() == wanted and logins == len(BENCH_LOGINS) and _readable()
+
+
+def _readable() -> bool:
+    """Encrypted values open with the configured keys: data another checkout generated with its
+    own keys would fail on the first page that decrypts it."""
+    try:
+        list(Person.objects.filter(notes__isnull=False).values_list("notes", flat=True)[:1])
+    except ValidationError:
+        return False
+    return True
 
 
 def clear() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks import figures, run
+from benchmarks import figures, run, server
 
 
 def page(name: str, *, p50: float, p95: float, queries: int | None, **more: Any) -> dict[str, Any]:
@@ -213,7 +213,7 @@ def test_the_search_for_a_code_gives_up(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_the_environment_is_production_like_and_keeps_given_secrets() -> None:
     given = {"SECRET_KEY": "given", "DEBUG": "true", "DEMO_MODE": "true"}
-    env = run.bench_environment(given, run.make_keys())
+    env = server.bench_environment(given, server.make_keys())
     assert env["SECRET_KEY"] == "given"
     assert env["DEBUG"] == "false"
     assert env["DEMO_MODE"] == "false"
@@ -226,7 +226,7 @@ def test_the_environment_is_production_like_and_keeps_given_secrets() -> None:
 def test_new_keys_are_valid_fernet_keys_and_differ_each_time() -> None:
     from cryptography.fernet import Fernet
 
-    first, second = run.make_keys(), run.make_keys()
+    first, second = server.make_keys(), server.make_keys()
     Fernet(first["FIELD_ENCRYPTION_KEYS"])
     Fernet(first["MFA_ENCRYPTION_KEYS"])
     assert first["SECRET_KEY"] != second["SECRET_KEY"]
@@ -234,8 +234,8 @@ def test_new_keys_are_valid_fernet_keys_and_differ_each_time() -> None:
 
 def test_keys_are_kept_for_the_next_run_so_its_data_stays_readable(tmp_path: Path) -> None:
     path = tmp_path / "var" / "bench-keys.json"
-    made, new = run.stored_keys(path)
-    again, new_again = run.stored_keys(path)
+    made, new = server.stored_keys(path)
+    again, new_again = server.stored_keys(path)
     assert new is True
     assert new_again is False
     assert again == made

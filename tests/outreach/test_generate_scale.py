@@ -199,6 +199,21 @@ def test_reuse_generates_when_the_size_differs() -> None:
     assert Person.objects.count() == 70
 
 
+def test_reuse_generates_again_when_the_data_was_encrypted_with_other_keys(
+    settings: Any,
+) -> None:
+    from cryptography.fernet import Fernet
+
+    generate()
+    # Another checkout's keys: what this one stored no longer opens.
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+
+    out, _err = generate(7, "--reuse", "--replace")
+
+    assert "reusing" not in out
+    assert any(Person.objects.values_list("notes", flat=True))  # readable again
+
+
 def test_progress_goes_to_stderr() -> None:
     _out, err = generate()
 
