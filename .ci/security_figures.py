@@ -59,6 +59,11 @@ TESTS = {
         "0 hits",
     ),
     "DP-3": ("Second-factor secrets in a dump", "tests/security/test_canary_scan.py", "0 hits"),
+    "DP-8": (
+        "The network, not the address, kept for each signed-in session",
+        "tests/security/test_addresses.py",
+        "0 full addresses",
+    ),
     "DP-5": (
         "Chromium crawl of every page per role, every request recorded",
         "tests/browser/test_no_third_party.py",

@@ -9,6 +9,7 @@ outside a request (the admin shell, management commands) are covered too.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -147,3 +148,25 @@ def end_everywhere_on_suspend(sender: Any, instance: Any, **kwargs: Any) -> None
     """A login suspended anywhere (the admin, a script) loses its sessions at once."""
     if not instance.is_active:
         user_end_other_sessions(user=instance)
+
+
+# --- Addresses ---------------------------------------------------------------------------------
+
+
+def coarse_ip(address: str) -> str:
+    """The network, not the device: IPv4 to its /24, IPv6 to its /48. Enough to tell a person
+    "a phone in another town is signed in", not enough to find the phone."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "0.0.0.0"  # noqa: S104 - a stored placeholder, nothing listens on it
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
+
+
+@receiver(pre_save, sender=UserSession, dispatch_uid="members.sessions.coarse_ip")
+def store_coarse_ip(sender: Any, instance: UserSession, **kwargs: Any) -> None:
+    """allauth keeps each session's address so people can see where they are signed in; a
+    full address is more than that needs (security.md DP-8)."""
+    if instance.ip:
+        instance.ip = coarse_ip(str(instance.ip))
