@@ -12,7 +12,8 @@ def coarse(address: str) -> str:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
-        return "0.0.0.0"  # noqa: S104 - a stored placeholder
+        # A stored placeholder for "unknown": nothing listens on it.
+        return "0.0.0.0"  # noqa: S104 # nosec B104
     prefix = 24 if ip.version == 4 else 48
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
