@@ -238,6 +238,8 @@ def refresh_recent() -> int:
     DASHBOARD_MAX_AGE, and drop those nobody has looked at for a month. Returns how many."""
     now = timezone.now()
     DashboardSnapshot.objects.filter(viewed_at__lt=now - DROP_AFTER).delete()
+    if not max_age():
+        return 0  # snapshots are off: every visit computes its own figures
     stale = DashboardSnapshot.objects.filter(viewed_at__gte=now - KEEP_REFRESHING).filter(
         Q(computed_at__isnull=True) | Q(computed_at__lt=now - max_age())
     )

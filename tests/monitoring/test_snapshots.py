@@ -172,3 +172,10 @@ def test_beat_refreshes_what_was_viewed_and_drops_what_was_not(
     remaining = set(DashboardSnapshot.objects.values_list("pk", flat=True))
     assert remaining == {stale.pk, fresh.pk, never.pk, unviewed.pk}
     assert forgotten.pk not in remaining
+
+
+def test_with_snapshots_off_beat_asks_for_nothing(settings: Any, no_worker: Any) -> None:
+    settings.DASHBOARD_MAX_AGE = 0
+    DashboardSnapshot.objects.create(key="off", filters=snapshots._filters_data(Filters()))
+    assert snapshots.refresh_recent() == 0
+    no_worker.assert_not_called()
