@@ -4,12 +4,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURES = ROOT / "var" / "security-figures.json"
+sys.path.insert(0, str(ROOT))  # a script: the project root is not on the path
+
+from tests.figures import load  # noqa: E402
+
 SECURITY = ROOT / "SECURITY.md"
 START, END = "<!-- figures:start -->", "<!-- figures:end -->"
 
@@ -136,7 +138,7 @@ def table(figures: dict[str, dict[str, object]]) -> str:
 
 
 def main() -> int:
-    figures = json.loads(FIGURES.read_text())
+    figures = load()
     missing = [test_id for test_id in TESTS if test_id not in figures]
     text = SECURITY.read_text()
     before, rest = text.split(START, 1)

@@ -12,24 +12,14 @@ import json
 import subprocess
 import sys
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURES = ROOT / "var" / "security-figures.json"
+sys.path.insert(0, str(ROOT))  # a script: the project root is not on the path
 
+from tests import figures  # noqa: E402
 
 CODE = ["members", "outreach", "programmes", "monitoring", "config", "benchmarks"]
-
-
-def record(test_id: str, values: dict[str, object]) -> None:
-    FIGURES.parent.mkdir(exist_ok=True)
-    try:
-        figures = json.loads(FIGURES.read_text())
-    except (OSError, ValueError):
-        figures = {}
-    figures[test_id] = {"recorded": datetime.now(UTC).isoformat(timespec="seconds"), **values}
-    FIGURES.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
 
 
 def bandit() -> int:
@@ -49,7 +39,7 @@ def bandit() -> int:
             f"SA-2: {item['filename']}:{item['line_number']} {item['test_id']} {item['issue_text']}"
         )
     files = len(report["metrics"]) - 1  # one entry per file plus the totals
-    record("SA-2", {"medium or high findings": len(findings), "files scanned": files})
+    figures.merge({"SA-2": {"medium or high findings": len(findings), "files scanned": files}})
     if not findings:
         print(f"SA-2: {files} files scanned, no medium or high finding.")
     return 1 if findings else 0
@@ -72,24 +62,26 @@ def pip_audit() -> int:
         ids = ", ".join(v["id"] for v in dep["vulns"])
         print(f"SA-1: {dep['name']} {dep['version']}: {ids}")
     if vulnerable:
-        record("SA-1", {"known vulnerabilities": len(vulnerable), "packages audited": audited})
+        figures.merge(
+            {"SA-1": {"known vulnerabilities": len(vulnerable), "packages audited": audited}}
+        )
         return 1
     if deps and audited == 0:
         print(
             "SA-1 NOT MEASURED: the advisory service could not be reached; no package was audited."
         )
-        record("SA-1", {"known vulnerabilities": "not measured (advisory service unreachable)"})
+        figures.merge(
+            {"SA-1": {"known vulnerabilities": "not measured (advisory service unreachable)"}}
+        )
         return 0
     if skipped:
         names = ", ".join(d["name"] for d in skipped)
         print(f"SA-1: could not audit {names}")
-        record(
-            "SA-1",
-            {"known vulnerabilities": 0, "packages audited": audited, "skipped": len(skipped)},
-        )
+        skipped_figures = {"known vulnerabilities": 0, "packages audited": audited}
+        figures.merge({"SA-1": {**skipped_figures, "skipped": len(skipped)}})
         return 1
     print(f"SA-1: {audited} packages audited, no known vulnerability.")
-    record("SA-1", {"known vulnerabilities": 0, "packages audited": audited})
+    figures.merge({"SA-1": {"known vulnerabilities": 0, "packages audited": audited}})
     return 0
 
 

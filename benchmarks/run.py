@@ -31,7 +31,6 @@ from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_DIR = BASE_DIR / "benchmarks" / "results"
-BIN_DIR = Path(sys.executable).parent
 
 # Run as a script (`python benchmarks/run.py`), the project root is not on the path yet.
 if str(BASE_DIR) not in sys.path:

@@ -163,13 +163,7 @@ def refresh(snapshot_id: int) -> None:
     row = DashboardSnapshot.objects.filter(pk=snapshot_id).first()
     if row is None:
         return
-    stored = row.filters
-    filters = Filters(
-        hotspot_ids=tuple(stored["hotspot_ids"]),
-        typology=stored["typology"],
-        worker_id=stored["worker_id"],
-        age_band=stored["age_band"],
-    )
+    filters = Filters(**{**row.filters, "hotspot_ids": tuple(row.filters["hotspot_ids"])})
     started = time.monotonic()
     figures = compute(Period(row.period_first, row.period_last), filters)
     DashboardSnapshot.objects.filter(pk=snapshot_id).update(
@@ -200,17 +194,14 @@ def request_refresh(row: DashboardSnapshot) -> None:
 
 
 def _row(period: Period, filters: Filters) -> DashboardSnapshot:
-    key = key_for(period, filters)
-    row = DashboardSnapshot.objects.filter(key=key).first()
-    if row is None:
-        row, _ = DashboardSnapshot.objects.get_or_create(
-            key=key,
-            defaults={
-                "period_first": period.first,
-                "period_last": period.last,
-                "filters": _filters_data(filters),
-            },
-        )
+    row, _created = DashboardSnapshot.objects.get_or_create(
+        key=key_for(period, filters),
+        defaults={
+            "period_first": period.first,
+            "period_last": period.last,
+            "filters": _filters_data(filters),
+        },
+    )
     return row
 
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
@@ -21,13 +18,13 @@ from config.celery import app as celery_app
 from members.models import Person, User
 from members.uic import uic_hash
 from outreach.models import Assignment, Contact, Hotspot, Partner
+from tests import figures
 
 # --- Security figures: every proof records the figure it yields; SECURITY.md quotes them -------
 # A test calls figure("AZ-1", "unexpected 2xx", 0); at the end of the run every recorded figure is
 # merged into var/security-figures.json (so a partial run updates only what it ran) and
 # `make security-figures` copies them into SECURITY.md.
 
-FIGURES_FILE = Path(__file__).resolve().parents[1] / "var" / "security-figures.json"
 _recorded: dict[str, dict[str, Any]] = {}
 
 
@@ -40,17 +37,8 @@ def figure() -> Callable[[str, str, Any], None]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if not _recorded:
-        return
-    FIGURES_FILE.parent.mkdir(exist_ok=True)
-    try:
-        figures = json.loads(FIGURES_FILE.read_text())
-    except (OSError, ValueError):
-        figures = {}
-    stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    for test_id, values in _recorded.items():
-        figures[test_id] = {"recorded": stamp, **values}
-    FIGURES_FILE.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+    if _recorded:
+        figures.merge(_recorded)
 
 
 # live_server runs in a thread of this process; Playwright's sync API runs an event loop here.

@@ -195,8 +195,10 @@ def _reminder_email_save(*, person: Person, by_email: bool, address: str) -> Non
     """The address and the consent change together: kept and given while e-mail is chosen,
     deleted and withdrawn when it is not (data minimisation). A person's own change is not
     written to the access log, which records staff (as on the own data page)."""
-    person.email = address if by_email else None
-    person.save(update_fields=["email"])
+    if by_email:
+        person.email = address
+        person.save(update_fields=["email"])
+    # Withdrawing also deletes the address (members.services.consent_set).
     services.consent_set(person=person, purpose=Consent.Purpose.EMAIL_REMINDERS, given=by_email)
 
 
