@@ -1,6 +1,6 @@
 """RL-1, RL-2: with the broker stopped, then frozen (``kill -STOP``), the web keeps saving
 contacts and logging people in at its normal speed, rate limits included: the request path never
-talks to Redis. The app's own Celery app is pointed at a throwaway redis-server on port 6390,
+talks to Redis. The app's own Celery app is pointed at a throwaway redis-server on a free port,
 with eager mode off, so a request that did publish would really wait on it; the shared Redis is
 never touched."""
 
@@ -30,7 +30,6 @@ from members.models import Person, User
 from outreach.models import Contact
 from tests.conftest import PASSWORD, make_user
 
-PORT = 6390
 CONTACTS = 200
 LOGINS = 50
 # 2 cores shared with other jobs: p95 may be twice the baseline plus this much (seconds).
@@ -44,28 +43,39 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def free_port() -> int:
+    """A port nothing listens on now: the kernel picks it, so another Redis, a second run of
+    this suite or any other program holding a fixed port cannot get in the way."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 class ThrowawayRedis:
-    """A redis-server of this test's own on PORT, stopped, frozen and thawed by its own id."""
+    """A redis-server of this test's own on a free port, stopped, frozen and thawed by its own
+    id."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{PORT}/0"
+        return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        if _answers():
-            pytest.fail(f"port {PORT} is taken: this test needs it for its own redis-server")
-        command = ["redis-server", "--port", str(PORT), "--bind", "127.0.0.1"]
+        if _answers(self.port):
+            # Taken between choosing it and now: choose again rather than share someone's Redis.
+            self.port = free_port()
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
         command += ["--save", "", "--appendonly", "no", "--dir", str(self.folder)]
         self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            if _answers():
+            if _answers(self.port):
                 return
             time.sleep(0.05)
         raise RuntimeError("the throwaway redis-server did not start")
@@ -91,9 +101,9 @@ class ThrowawayRedis:
         self.process = None
 
 
-def _answers() -> bool:
+def _answers(port: int) -> bool:
     try:
-        with socket.create_connection(("127.0.0.1", PORT), timeout=0.2):
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
             return True
     except OSError:
         return False
@@ -106,6 +116,21 @@ def redis(tmp_path: Path) -> Iterator[ThrowawayRedis]:
         yield server
     finally:
         server.stop()
+
+
+def test_its_own_redis_starts_while_another_program_holds_the_old_fixed_port(
+    redis: ThrowawayRedis,
+) -> None:
+    # Port 6390 was fixed here once; anything listening on it made these proofs fail.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as squatter:
+        try:
+            squatter.bind(("127.0.0.1", 6390))
+            squatter.listen()
+        except OSError:
+            pass  # something else holds it already: the same situation
+        redis.start()
+        assert redis.port != 6390
+        assert _answers(redis.port)
 
 
 @pytest.fixture
