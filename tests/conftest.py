@@ -20,6 +20,9 @@ from members.uic import uic_hash
 from outreach.models import Assignment, Contact, Hotspot, Partner
 from tests import figures
 
+# A skip under CI=true fails the run (tests/ci_skips.py).
+pytest_plugins = ["tests.ci_skips"]
+
 # --- Security figures: every proof records the figure it yields; SECURITY.md quotes them -------
 # A test calls figure("AZ-1", "unexpected 2xx", 0); at the end of the run every recorded figure is
 # merged into var/security-figures.json (so a partial run updates only what it ran) and
