@@ -236,21 +236,33 @@ class Employment(models.Model):
 
 
 class AccessLog(models.Model):
-    """Append-only: who read or changed which person's record, what, why and when. On PostgreSQL
-    a trigger refuses UPDATE and DELETE, so not even the application can rewrite it."""
+    """Append-only: who read or changed which person's record or login, what, why and when. On
+    PostgreSQL a trigger refuses UPDATE and DELETE, so not even the application can rewrite it."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("Viewed")
         CREATE = "create", _("Registered")
         CHANGE = "change", _("Changed")
+        MOVE = "move", _("Moved to another hotspot")
         EXPORT = "export", _("Exported")
+        LOOKUP = "lookup", _("Found by code from another hotspot")
         OPEN_OUTSIDE = "open_outside", _("Opened from outside their hotspots")
         INVITE = "invite", _("Created an invitation")
+        RESET_CODE = "reset_code", _("Created a password reset code")
         MERGE = "merge", _("Merged")
         ERASE = "erase", _("Erased")
+        END_SESSIONS = "end_sessions", _("Ended all sessions")
+        SUSPEND = "suspend", _("Suspended the login")
+        REACTIVATE = "reactivate", _("Reactivated the login")
 
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="access_log")
+    # About a person's record, or about a login (suspended, reactivated, ...), or both.
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="access_log"
+    )
+    login = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
     detail = models.CharField(_("what"), max_length=200, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
@@ -259,14 +271,23 @@ class AccessLog(models.Model):
     class Meta:
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(login__isnull=False),
+                name="members_accesslog_about_someone",
+            )
+        ]
         indexes = [
             # A member's own page and the coordinator's filter by person, newest first.
             models.Index(fields=["person", "-at"], name="members_accesslog_person"),
             models.Index(fields=["-at"], name="members_accesslog_at"),
+            # What was done to a login (its owner's own data, the coordinator's filter).
+            models.Index(fields=["login", "-at"], name="members_accesslog_login"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.person_id}"
+        about = self.person_id if self.person_id is not None else f"login {self.login_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {about}"
 
 
 class OutsideAccess(models.Model):

@@ -51,10 +51,22 @@ def user_suspend(*, user: User) -> int:
 
 
 def access_log_write(
-    *, actor: User, person: Person, action: str, detail: str = "", reason: str = ""
+    *,
+    actor: User,
+    action: str,
+    person: Person | None = None,
+    login: User | None = None,
+    detail: str = "",
+    reason: str = "",
 ) -> AccessLog:
+    """One line of the append-only log, about a person's record, a login, or both."""
     return AccessLog.objects.create(
-        actor=actor, person=person, action=action, detail=detail[:200], reason=reason[:200]
+        actor=actor,
+        person=person,
+        login=login,
+        action=action,
+        detail=detail[:200],
+        reason=reason[:200],
     )
 
 

@@ -46,8 +46,16 @@ def access_log_list(request: HttpRequest) -> HttpResponse:
     # Two queries whatever the size of the log: the count, and one page of entries with their
     # actors and people. Only the shown columns are loaded: no contact detail is decrypted here.
     entries = (
-        AccessLog.objects.select_related("actor", "person")
-        .only("at", "action", "detail", "reason", "actor__username", "person__nickname")
+        AccessLog.objects.select_related("actor", "person", "login")
+        .only(
+            "at",
+            "action",
+            "detail",
+            "reason",
+            "actor__username",
+            "person__nickname",
+            "login__username",
+        )
         .order_by("-at", "-pk")
     )
     form = AccessLogFilterForm(request.GET or None)

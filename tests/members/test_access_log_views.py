@@ -180,3 +180,17 @@ def test_the_database_refuses_to_rewrite_the_log(
     with pytest.raises(Error), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql)
     assert AccessLog.objects.get().reason == ""
+
+
+def test_an_entry_may_be_about_a_login_and_the_coordinator_sees_which(
+    client_for: Any, coordinator: User, outreach_worker: User
+) -> None:
+    access_log_write(actor=coordinator, login=outreach_worker, action=AccessLog.Action.SUSPEND)
+    page = client_for(coordinator).get(reverse("members:access_log_list")).content.decode()
+    assert "Suspended the login" in page
+    assert "worker.test" in page
+
+
+def test_an_entry_about_nobody_is_refused(coordinator: User) -> None:
+    with pytest.raises(Error), transaction.atomic():
+        AccessLog.objects.create(actor=coordinator, action=AccessLog.Action.VIEW)
