@@ -27,6 +27,8 @@ app.conf.beat_schedule = {
     # Every minute: fresh dashboard figures for what coordinators looked at this week, once
     # those shown are older than DASHBOARD_MAX_AGE (monitoring.snapshots).
     "refresh-dashboards": {"task": "monitoring.tasks.refresh_dashboards", "schedule": 60.0},
+    # Hourly: forget the keys of forms sent more than a day ago (members.resend).
+    "purge-submissions": {"task": "members.tasks.purge_submissions", "schedule": 3600.0},
     # Daily at 06:00: plan the day's reminders (members.reminder_planning; safe to run twice).
     "plan-reminders": {
         "task": "members.tasks_planning.plan_reminders",

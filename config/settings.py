@@ -201,6 +201,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "members.context_processors.site",
             ],
+            # {% form_key %} in every template: creating forms are safe to send twice.
+            "builtins": ["members.templatetags.resend"],
         },
     }
 ]

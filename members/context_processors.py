@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from members.resend import take_undo_offer
 from members.roles import Role, has_role
 
 
@@ -30,4 +31,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "inbox_count": SimpleLazyObject(
             lambda: _inbox_count(user) if user is not None and user.is_authenticated else 0
         ),
+        # Shown once, beside the message of what was just saved (members.resend).
+        "undo_url": SimpleLazyObject(lambda: take_undo_offer(request) or ""),
     }

@@ -435,3 +435,37 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"preferences of {self.user_id}"
+
+
+class Submission(models.Model):
+    """A form that created something was sent with this key (members.resend): sending the same
+    form again, with the same answers, leads to what the first send saved instead of saving it
+    twice. Kept a day, then deleted by beat; holds a keyed digest of the answers, never the
+    answers themselves."""
+
+    # None for forms that must stay unlinked from whoever sent them (feedback) and for
+    # visitors without a login.
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    key = models.UUIDField()
+    # The view and its URL arguments the form was sent to ("programmes:comment_create:pk=5").
+    scope = models.CharField(max_length=200)
+    digest = models.CharField(max_length=64)
+    # Where the first send led (its redirect); empty while it is being saved.
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "scope", "digest"], name="members_submission_once"
+            )
+        ]
+        indexes = [
+            # The daily purge of rows older than RESEND_KEEP_HOURS.
+            models.Index(fields=["created_at"], name="members_submission_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} · {self.created_at:%Y-%m-%d %H:%M}"

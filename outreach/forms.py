@@ -185,12 +185,11 @@ def _need_field(label: str, help_text: str) -> forms.IntegerField:
 
 
 class ContactForm(forms.Form):
-    """One contact, on a phone. The hidden key, made when the form is shown, travels with every
-    submission of this form: the service saves one contact per key."""
+    """One contact, on a phone. Sending it twice saves once (members.resend: the page's key
+    becomes the contact's idempotency key)."""
 
     GOODS = ("male_condoms", "female_condoms", "lubricant", "self_test_kits")
 
-    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     contacted_on = forms.DateField(label=_("Date"), widget=CONTACT_DATE)
     kind = forms.ChoiceField(
         label=_("Kind of contact"),

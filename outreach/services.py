@@ -338,6 +338,9 @@ def tracing_attempt_add(
 # Written to the person's access log, which they read, maybe on a phone someone else checks:
 # neutral words, nothing about what was given, said or assessed.
 CONTACT_LOG_DETAIL = "contact"
+CONTACT_UNDO_LOG_DETAIL = "contact undone"
+# A contact saved by mistake can be undone by its worker for this long.
+CONTACT_UNDO_MINUTES = 10
 FOLLOW_UP_LOG_DETAIL = "follow-up"
 ASSESSMENT_LOG_DETAIL = "assessment"
 # A violence report is followed up this many days later, unless the worker picks another day.
@@ -350,7 +353,8 @@ WEEKS_PER_MONTH = rules.ONE_TO_ONE_DAYS // rules.PRIORITY_DAYS
 
 
 class ContactKeyReused(Exception):
-    """The idempotency key already saved a contact about someone else, or by someone else."""
+    """The idempotency key already saved a different contact: about someone else, by someone
+    else, or with other answers. Nothing was saved; the caller decides (never silently drops)."""
 
 
 class ContactWithoutHotspot(Exception):
@@ -388,9 +392,9 @@ def contact_log(
     *, worker: User, person: Person, idempotency_key: UUID, **fields: Any
 ) -> tuple[Contact, bool]:
     """Save one contact, exactly once per idempotency key: a double tap, a resubmitted form or
-    a retry returns the contact the first one saved, unchanged. The key saved for another
-    person (or by another worker) raises ContactKeyReused and touches nothing. Returns the
-    contact and whether it is new."""
+    a retry with the same answers returns the contact the first one saved, unchanged. The key
+    that saved another contact (another person, another worker, other answers) raises
+    ContactKeyReused and touches nothing. Returns the contact and whether it is new."""
     contacted_on = fields.get("contacted_on")
     if contacted_on is not None and contacted_on > timezone.localdate():
         raise ValueError("A contact cannot be dated in the future.")
@@ -420,9 +424,31 @@ def contact_log(
                     detail=CONTACT_LOG_DETAIL,
                 )
                 return contact, True
-        if existing.person_id != person.pk or existing.worker_id != worker.pk:
+        same = existing.person_id == person.pk and existing.worker_id == worker.pk
+        if not same or any(getattr(existing, name) != value for name, value in fields.items()):
             raise ContactKeyReused
         return existing, False
+
+
+def contact_undo(*, worker: User, contact: Contact) -> bool:
+    """Delete a contact its worker saved in the last few minutes by mistake (sent twice, or
+    saved when the server could not tell a correction from a second contact). Anything written
+    about it since (a violence follow-up, a referral) keeps it. Returns whether it was deleted."""
+    cutoff = timezone.now() - timedelta(minutes=CONTACT_UNDO_MINUTES)
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().select_related("person").get(pk=contact.pk)
+        if contact.worker_id != worker.pk or contact.created_at < cutoff:
+            return False
+        if ViolenceIncident.objects.filter(contact=contact).exists() or contact.referrals.exists():
+            return False
+        access_log_write(
+            actor=worker,
+            person=contact.person,
+            action=AccessLog.Action.CHANGE,
+            detail=CONTACT_UNDO_LOG_DETAIL,
+        )
+        contact.delete()
+    return True
 
 
 def incident_open(

@@ -35,6 +35,7 @@ urlpatterns = [
     path("caseloads/", hotspots.caseload, name="caseload"),
     # Contacts, My week and violence follow-up
     path("contacts/new/", contact_form.contact_create, name="contact_create"),
+    path("contacts/<int:pk>/undo/", contact_form.contact_undo, name="contact_undo"),
     # Neutral paths: a browser's history on a checked phone shows no "violence".
     path("contacts/<int:pk>/follow-up/", violence.incident_create, name="incident_create"),
     path("follow-ups/<int:pk>/", violence.incident_detail, name="incident_detail"),

@@ -14,11 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members import services
+from members import resend, services
 from members.access import get_person_for_user
 from members.forms import CodeForm, ConsentForm, MergeForm, PersonForm, ReasonForm
 from members.ids import parse_id
 from members.models import AccessLog, Person, PossibleDuplicate
+from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
 from outreach.access import hotspots_visible_to, referrals_visible_to
 from outreach.views.contact_form import person_outreach
@@ -63,6 +64,7 @@ def person_find(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*STAFF)
+@resend_safe
 def person_register(request: HttpRequest) -> HttpResponse:
     """One screen: the code parts, then the details. The code is always looked up first."""
     return _find_or_register(request, register=True)
@@ -110,10 +112,13 @@ def _lookup(request: HttpRequest, code_hash: str) -> HttpResponse | None:
     matches = Person.objects.filter(uic_hash=code_hash, merged_into__isnull=True)
     visible = list(matches.visible_to(request.user))
     if len(visible) == 1:
+        # Found, so nothing is saved: sending the same code again must find it again.
+        resend.nothing_saved(request)
         messages.info(request, _("Found: this code is already registered."))
         return redirect("members:person_detail", pk=visible[0].pk)
     elsewhere = [p for p in matches.exclude(pk__in=[p.pk for p in visible])]
     if visible or elsewhere:
+        resend.nothing_saved(request)
         tokens = [
             (p, signing.dumps({"person": p.pk, "worker": request.user.pk}, salt="outside-access"))
             for p in elsewhere
@@ -128,6 +133,7 @@ def _lookup(request: HttpRequest, code_hash: str) -> HttpResponse | None:
 
 @require_POST
 @role_required(Role.OUTREACH_WORKER)
+@resend_safe
 def person_open_outside(request: HttpRequest, pk: int) -> HttpResponse:
     """Only after finding the person by their code (the signed token proves it) and with a
     reason: a worker cannot browse other hotspots by guessing numbers."""

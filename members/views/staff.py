@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from members import staffing
 from members.forms import EmploymentForm
 from members.models import Employment
+from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
 from members.services import employment_save
 
@@ -42,6 +43,7 @@ def employment_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
+@resend_safe
 def employment_create(request: HttpRequest) -> HttpResponse:
     form = EmploymentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

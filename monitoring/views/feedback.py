@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from members import codes
+from members import codes, resend
 from members.access import get_person_for_user, is_staff
 from members.ids import parse_id
 from members.models import Person
+from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
 from monitoring import services_feedback as services
 from monitoring.forms import (
@@ -40,6 +41,7 @@ def _own_person(request: HttpRequest) -> Person | None:
 
 
 @role_required(Role.MEMBER)
+@resend_safe(unlinked=True)
 def feedback_create(request: HttpRequest) -> HttpResponse:
     person = _own_person(request)
     form = FeedbackForm(request.POST or None)
@@ -67,6 +69,7 @@ def feedback_thanks(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @sensitive_post_parameters("code")
+@resend_safe(unlinked=True)
 def feedback_with_code(request: HttpRequest) -> HttpResponse:
     """Two steps on one address: type the code, then the same form as members, which carries
     the code in a hidden field. Nothing is kept in a session; the code is used up only when the
@@ -133,11 +136,14 @@ def _code_step(request: HttpRequest, *, refused: bool = False) -> HttpResponse:
 
 
 @role_required(*STAFF)
+@resend_safe
 def feedback_codes_create(request: HttpRequest) -> HttpResponse:
     """Rendered, not redirected: the codes exist only in this one response."""
     form = FeedbackCodesCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = services.feedback_codes_create(actor=request.user, count=form.cleaned_data["count"])
+        # Sent again, the form leads back to itself: the codes were shown once, here.
+        resend.saved(request, reverse("monitoring:feedback_codes_create"))
         response = render(
             request,
             "monitoring/feedback_codes.html",
@@ -156,6 +162,7 @@ def feedback_codes_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.MEMBER, Role.OUTREACH_WORKER)
+@resend_safe
 def complaint_create(request: HttpRequest) -> HttpResponse:
     """A member's own complaint; an outreach worker may raise one on a member's behalf by
     coming from their record (?person=<id>), or for nobody in particular."""

@@ -21,6 +21,7 @@ from members.access import get_person_for_user
 from members.forms import CodeForm
 from members.ids import parse_id
 from members.models import Person
+from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
 from outreach import services
 from outreach.access import (
@@ -93,6 +94,7 @@ def _activity_form(request: HttpRequest, activity: GroupActivity) -> GroupActivi
 
 
 @role_required(*STAFF)
+@resend_safe
 def activity_create(request: HttpRequest) -> HttpResponse:
     form = _activity_form(request, GroupActivity())
     if request.method == "POST" and form.is_valid():
@@ -188,6 +190,7 @@ def _person_from_post(request: HttpRequest) -> Person:
 
 @require_POST
 @role_required(*STAFF)
+@resend_safe
 def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     """A tap on someone from the short list, or the parts of their code."""
     activity = get_activity_for_user(request, pk)

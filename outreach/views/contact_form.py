@@ -1,28 +1,29 @@
 """Logging a contact on a phone: the person (from their page, or by typing their code), what was
-given and talked about, saved exactly once however many taps. The outreach part of a person's
-page is read here too."""
+given and talked about, saved once however many taps or resends (members.resend), and always
+saved when the worker starts a new one. The outreach part of a person's page is read here too."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from members.access import get_person_for_user
 from members.forms import CodeForm
 from members.ids import parse_id
 from members.models import AccessLog, Person
+from members.resend import offer_undo, resend_safe
 from members.roles import Role, has_role, role_required
 from members.services import access_log_write
 from outreach import services
@@ -33,11 +34,6 @@ from outreach.models import Contact, RiskAssessment, ViolenceIncident
 STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 # The person's page shows this many of their latest contacts.
 CONTACTS_SHOWN = 20
-# Going back to a form sent less than this long ago shows it as saved, with the same key.
-REVISIT_MINUTES = 15
-# Where the session keeps the key of the form last shown per person, for that many people.
-SESSION_KEYS = "outreach_contact_form_keys"
-SESSION_SLOTS = 20
 
 
 def latest_assessment(person: Person) -> RiskAssessment | None:
@@ -46,17 +42,15 @@ def latest_assessment(person: Person) -> RiskAssessment | None:
 
 
 @role_required(*STAFF)
+@resend_safe
 def contact_create(request: HttpRequest) -> HttpResponse:
     posting = request.method == "POST"
     if posting and not has_role(request.user, Role.OUTREACH_WORKER):
         # Coordinators may see the form; contacts are logged by the workers who made them.
         raise PermissionDenied
     person = _person_chosen(request, posting=posting)
-    key, already_saved = (None, False) if posting else _form_key(request, person)
     code_form = CodeForm(request.POST if posting else None) if person is None else None
-    form = ContactForm(
-        request.POST if posting else None, initial=_initial(request, person, key=key)
-    )
+    form = ContactForm(request.POST if posting else None, initial=_initial(request, person))
     code_not_found = False
     if posting:
         if person is None:
@@ -82,51 +76,8 @@ def contact_create(request: HttpRequest) -> HttpResponse:
             "suggestion": _suggestion(form, priority=priority),
             "weeks_per_month": services.WEEKS_PER_MONTH,
             "can_save": has_role(request.user, Role.OUTREACH_WORKER),
-            "already_saved": already_saved,
-            "another_url": contact_create_url(person),
         },
     )
-
-
-def _form_key(request: HttpRequest, person: Person | None) -> tuple[UUID, bool]:
-    """The key of the form shown now, and whether it already saved a contact. Pages are never
-    cached, so going back to a sent form fetches it again: the browser refills what was typed
-    and the session brings back its key, so sending it again finds the same contact. A key
-    that saved a contact more than REVISIT_MINUTES ago gives way to a fresh one; a key in the
-    address ("Log another contact") always wins."""
-    slot = str(person.pk) if person is not None else ""
-    keys: dict[str, str] = request.session.get(SESSION_KEYS, {})
-    in_address = _key_in_address(request)
-    key = in_address or (UUID(keys[slot]) if slot in keys else None)
-    saved_at = None
-    if key is not None:
-        saved_at = (
-            contacts_visible_to(request.user)
-            .filter(worker=request.user, idempotency_key=key)
-            .values_list("created_at", flat=True)
-            .first()
-        )
-    long_ago = timezone.now() - timedelta(minutes=REVISIT_MINUTES)
-    if key is None or (in_address is None and saved_at is not None and saved_at < long_ago):
-        key, saved_at = uuid4(), None
-    keys.pop(slot, None)
-    keys[slot] = str(key)
-    # The session keeps the keys of the last few people only.
-    request.session[SESSION_KEYS] = dict(list(keys.items())[-SESSION_SLOTS:])
-    return key, saved_at is not None
-
-
-def contact_create_url(person: Person | None = None) -> str:
-    """The form's address with a fresh key: a new contact, even just after another one."""
-    query = {"person": person.pk} if person is not None else {}
-    return f"{reverse('outreach:contact_create')}?{urlencode({**query, 'key': uuid4()})}"
-
-
-def _key_in_address(request: HttpRequest) -> UUID | None:
-    try:
-        return UUID(request.GET.get("key", ""))
-    except ValueError:
-        return None
 
 
 def _person_chosen(request: HttpRequest, *, posting: bool) -> Person | None:
@@ -170,9 +121,8 @@ def _person_by_code(request: HttpRequest, code_form: Any) -> tuple[Person | None
     return None, True
 
 
-def _initial(request: HttpRequest, person: Person | None, *, key: UUID | None) -> dict[str, Any]:
+def _initial(request: HttpRequest, person: Person | None) -> dict[str, Any]:
     initial: dict[str, Any] = {
-        "idempotency_key": key or uuid4(),
         "contacted_on": timezone.localdate(),
         "kind": Contact.Kind.ONE_TO_ONE,
         **dict.fromkeys(ContactForm.GOODS, 0),
@@ -205,37 +155,98 @@ def _suggestion(form: ContactForm, *, priority: bool) -> int | None:
 
 
 def _save(request: HttpRequest, form: ContactForm, person: Person) -> HttpResponse | None:
-    """Save and redirect, or None with the reason added to the form."""
+    """Save and redirect, or None with the reason added to the form. A form sent again with
+    other answers is saved as a new contact with an Undo: the server cannot tell a
+    correction from a second contact, and never drops one."""
     fields = dict(form.cleaned_data)
-    key = fields.pop("idempotency_key")
+    unsure = request.resend_earlier is not None  # type: ignore[attr-defined]
     try:
         contact, created = services.contact_log(
-            worker=request.user, person=person, idempotency_key=key, **fields
+            worker=request.user,
+            person=person,
+            idempotency_key=uuid4() if unsure else request.form_key,  # type: ignore[attr-defined]
+            **fields,
         )
     except services.ContactKeyReused:
-        form.add_error(
-            None,
-            _(
-                "This form was already used to save another contact. Check what you typed "
-                "and save again."
-            ),
+        unsure = True
+        contact, created = services.contact_log(
+            worker=request.user, person=person, idempotency_key=uuid4(), **fields
         )
-        # Saving again is a new, deliberate submission: it gets a key of its own.
-        form.data = form.data.copy()
-        form.data["idempotency_key"] = str(uuid4())
-        return None
     except services.ContactWithoutHotspot:
         form.add_error(
             None, _("This person has no main hotspot. Add one to their details, then log again.")
         )
         return None
-    if created:
-        messages.success(request, _("Contact saved."))
-    else:
+    twin = None if unsure or not created else _twin(contact)
+    if not created:
         messages.info(request, _("This contact was already saved."))
+    elif unsure:
+        messages.success(
+            request,
+            _(
+                "Saved as a new contact. This form had already saved a contact with other "
+                "answers: both are kept. If you meant to correct it, undo this one."
+            ),
+        )
+    elif twin is not None:
+        messages.success(
+            request,
+            _(
+                "Contact saved. It looks the same as the one you saved at %(time)s: if it was "
+                "sent twice, undo this one."
+            )
+            % {"time": formats.time_format(timezone.localtime(twin.created_at))},
+        )
+    else:
+        messages.success(request, _("Contact saved."))
+    if created and (unsure or twin is not None):
+        offer_undo(request, reverse("outreach:contact_undo", args=[contact.pk]))
     if contact.violence_reported:
         return redirect("outreach:incident_create", pk=contact.pk)
     return redirect("members:person_detail", pk=person.pk)
+
+
+# Fields that make two contacts of the same worker and person look like one sent twice.
+_TWIN_FIELDS = ("contacted_on", "kind", *ContactForm.GOODS, "topics", "needs_raised")
+
+
+def _twin(contact: Contact) -> Contact | None:
+    """A contact with the same answers that this worker saved for this person in the last few
+    minutes, from another form: maybe the same contact logged twice (one query)."""
+    since = contact.created_at - timedelta(minutes=services.CONTACT_UNDO_MINUTES)
+    candidates = Contact.objects.filter(
+        worker_id=contact.worker_id,
+        person_id=contact.person_id,
+        contacted_on=contact.contacted_on,
+        kind=contact.kind,
+        created_at__gte=since,
+    ).exclude(pk=contact.pk)
+    for candidate in candidates.order_by("-created_at")[:5]:
+        if all(getattr(candidate, f) == getattr(contact, f) for f in _TWIN_FIELDS):
+            return candidate
+    return None
+
+
+@require_POST
+@role_required(Role.OUTREACH_WORKER)
+def contact_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo a contact just saved (offered when it may have been sent twice). Only its own worker,
+    only for a few minutes, only while nothing else was written about it."""
+    contact = contacts_visible_to(request.user).filter(pk=pk, worker=request.user).first()
+    if contact is None:
+        raise Http404
+    if services.contact_undo(worker=request.user, contact=contact):
+        messages.success(request, _("Undone: that contact is deleted."))
+    else:
+        messages.error(
+            request,
+            _(
+                "This contact can no longer be undone: more than %(minutes)d minutes have "
+                "passed, or something was written about it since."
+            )
+            % {"minutes": services.CONTACT_UNDO_MINUTES},
+        )
+    return redirect("members:person_detail", pk=contact.person_id)
 
 
 # --- The outreach part of a person's page ----------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
 from outreach import services
 from outreach.access import get_hotspot_for_user, hotspots_visible_to
@@ -79,6 +80,7 @@ def hotspot_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
+@resend_safe
 def hotspot_create(request: HttpRequest) -> HttpResponse:
     form = HotspotForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -100,6 +102,7 @@ def hotspot_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
+@resend_safe
 def size_estimate_create(request: HttpRequest, pk: int) -> HttpResponse:
     hotspot = get_hotspot_for_user(request, pk)
     form = SizeEstimateForm(request.POST or None, hotspot=hotspot)
@@ -116,6 +119,7 @@ def size_estimate_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
+@resend_safe
 def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
     hotspot = get_hotspot_for_user(request, pk)
     form = AssignmentForm(request.POST or None, hotspot=hotspot)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
 from outreach import services
 from outreach.forms import PartnerForm
@@ -108,6 +109,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
+@resend_safe
 def partner_create(request: HttpRequest) -> HttpResponse:
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from members.access import get_person_for_user, is_staff
 from members.ids import parse_id
 from members.models import AccessLog
+from members.resend import resend_safe
 from members.roles import Role, role_required
 from members.services import access_log_write
 from outreach import services
@@ -41,6 +42,7 @@ def _partners_offering(service: str) -> tuple[Any, bool]:
 
 
 @role_required(*STAFF)
+@resend_safe
 def referral_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     """One form. "Only partners offering this service" narrows the partner list without
     JavaScript: the form comes back with what was typed and fewer partners. It posts, so the
@@ -136,6 +138,7 @@ def _detail(request: HttpRequest, referral: Referral, **forms: Any) -> HttpRespo
 
 
 @role_required(*STAFF)
+@resend_safe
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, get_referral_for_user(request, pk))
 
@@ -199,6 +202,7 @@ def referral_not_completed(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*STAFF)
+@resend_safe
 def tracing_create(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for_user(request, pk)
     form = TracingForm(request.POST, referral=referral)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from members.access import get_person_for_user
 from members.models import AccessLog
+from members.resend import resend_safe
 from members.roles import Role, role_required
 from members.services import access_log_write
 from outreach import rules, services
@@ -20,6 +21,7 @@ STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 
 
 @role_required(*STAFF)
+@resend_safe
 def risk_assess(request: HttpRequest, pk: int) -> HttpResponse:
     posting = request.method == "POST"
     person = get_person_for_user(request, pk, write=True, log=not posting)

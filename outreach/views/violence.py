@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.models import AccessLog
+from members.resend import resend_safe
 from members.roles import Role, role_required
 from members.services import access_log_write
 from outreach import services
@@ -21,6 +22,7 @@ STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 
 
 @role_required(*STAFF)
+@resend_safe
 def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for_user(request, pk)
     # The contact is visible, so its record is too: one per contact.

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from members.ids import parse_id
 from members.models import User
+from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
 from outreach import selectors, services
 from outreach.rules import MAX_TRACING_ATTEMPTS, NOT_SEEN_DAYS
@@ -120,6 +121,7 @@ def my_week(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.OUTREACH_WORKER)
+@resend_safe
 def zero_report(request: HttpRequest) -> HttpResponse:
     """The worker's own "no contacts today" report, made once however many taps."""
     try:

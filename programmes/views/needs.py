@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.models import User
+from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
 from programmes import services
 from programmes.forms import CommentForm, HideForm, NeedForm, NeedMergeForm
@@ -160,6 +161,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.MEMBER, Role.OUTREACH_WORKER)
+@resend_safe
 def need_create(request: HttpRequest) -> HttpResponse:
     worker = request.user if has_role(request.user, Role.OUTREACH_WORKER) else None
     form = NeedForm(request.POST or None, worker=worker)
@@ -180,6 +182,7 @@ def need_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*EVERYONE)
+@resend_safe
 def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, get_need_for_user(request, pk))
 
@@ -225,6 +228,7 @@ def _render_detail(
 
 @require_POST
 @role_required(Role.MEMBER)
+@resend_safe
 def need_support(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_need_for_user(request, pk)
     try:
@@ -246,6 +250,7 @@ def need_unsupport(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*EVERYONE)
+@resend_safe
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_need_for_user(request, pk)
     form = CommentForm(request.POST)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from members.models import User
+from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
 from programmes import services
 from programmes.indicators import members_in_planning, share_of_spending_on_voted_priorities
@@ -158,6 +159,7 @@ def _wanted(request: HttpRequest, *, now: bool) -> bool:
 
 @require_POST
 @role_required(Role.MEMBER)
+@resend_safe
 def programme_signup(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request, pk)
     now = SignUp.objects.filter(programme=programme, member=request.user).exists()
@@ -176,6 +178,7 @@ def programme_signup(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.MEMBER)
+@resend_safe
 def programme_follow(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request, pk)
     now = Follow.objects.filter(programme=programme, member=request.user).exists()

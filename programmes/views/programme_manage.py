@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from members.ids import parse_id
+from members.resend import resend_safe
 from members.roles import Role, role_required
 from programmes import services
 from programmes.forms import (
@@ -32,6 +33,7 @@ def _option_asked_for(request: HttpRequest) -> Option | None:
 
 
 @role_required(Role.COORDINATOR)
+@resend_safe
 def programme_create(request: HttpRequest) -> HttpResponse:
     option = _option_asked_for(request)
     initial = {"lead": request.user.pk}
@@ -76,6 +78,7 @@ def stage_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
+@resend_safe
 def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request, pk, write=True)
     form = ProgrammeActivityForm(
@@ -91,6 +94,7 @@ def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
+@resend_safe
 def budget_line_add(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request, pk, write=True)
     form = BudgetLineForm(request.POST or None, instance=BudgetLine(programme=programme))
@@ -104,6 +108,7 @@ def budget_line_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
+@resend_safe
 def update_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request, pk, write=True)
     form = UpdateForm(request.POST or None)

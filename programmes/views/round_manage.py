@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
 from programmes import services
 from programmes.forms import (
@@ -78,6 +79,7 @@ def round_manage_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
+@resend_safe
 def round_create(request: HttpRequest) -> HttpResponse:
     now = timezone.localtime().replace(second=0, microsecond=0)
     form = RoundForm(
@@ -149,6 +151,7 @@ def _option_page(request: HttpRequest, round_: Round, form: OptionForm) -> HttpR
 
 
 @role_required(Role.COORDINATOR)
+@resend_safe
 def option_create(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_coordinator(request, pk)
     if (refused := _not_draft(request, round_)) is not None:

@@ -55,9 +55,9 @@ def test_a_worker_logs_a_contact_from_the_persons_page(
     # Back to the form, and the same form sent again: still one contact.
     page.go_back()
     expect(page.get_by_role("heading", name="Log a contact", level=1)).to_be_visible()
-    expect(page.get_by_text("This contact is already saved.")).to_be_visible()
+    expect(page.get_by_text("This form was already sent and saved.")).to_be_visible()
     page.get_by_role("button", name="Save contact").click()
-    expect(page.get_by_text("This contact was already saved.")).to_be_visible()
+    expect(page.get_by_text("This was already saved.")).to_be_visible()
     assert Contact.objects.count() == 1
 
 

@@ -118,7 +118,7 @@ def contact(person: int, csrf: str) -> bytes:
     data = {
         "csrfmiddlewaretoken": csrf,
         "person": person,
-        "idempotency_key": str(uuid4()),
+        "form_key": str(uuid4()),
         "contacted_on": today,
         "kind": "one_to_one",
         "male_condoms": 5,

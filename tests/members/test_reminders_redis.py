@@ -124,7 +124,7 @@ def broker(redis: ThrowawayRedis) -> Iterator[Celery]:
 def contact_data(person: Person) -> dict[str, Any]:
     return {
         "person": str(person.pk),
-        "idempotency_key": str(uuid4()),
+        "form_key": str(uuid4()),
         "contacted_on": timezone.localdate().isoformat(),
         "kind": "one_to_one",
         "male_condoms": "3",

@@ -18,7 +18,7 @@ from django.utils import timezone
 from members.models import AccessLog, Person, User
 from outreach import services
 from outreach.models import Assignment, Contact, Hotspot, RiskAssessment
-from tests.conftest import make_contact, make_person, make_user
+from tests.conftest import key_on, make_contact, make_person, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ SUNNY_PARTS = {
 
 def contact_data(**fields: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "idempotency_key": str(uuid4()),
+        "form_key": str(uuid4()),
         "contacted_on": timezone.localdate().isoformat(),
         "kind": "one_to_one",
         "male_condoms": "0",
@@ -199,57 +199,103 @@ def test_an_emptied_count_means_none_given(
     assert (contact.female_condoms, contact.lubricant) == (0, 0)
 
 
-def key_of(response: Any) -> str:
-    return str(response.context["form"]["idempotency_key"].value())
-
-
-def test_the_form_opens_with_today_and_keeps_its_key_until_sent(
-    client_for: Any, outreach_worker: User, person: Person, hotspot: Hotspot
+def test_the_form_page_takes_a_key_of_its_own_in_its_address(
+    outreach_worker: User, person: Person
 ) -> None:
+    client = Client()
+    client.force_login(outreach_worker)
+    response = client.get(f"{URL}?person={person.pk}")
+    assert response.status_code == 302
+    address = response["Location"]
+    assert address.startswith(f"{URL}?person={person.pk}&key=")
+    page = client.get(address)
+    assert timezone.localdate().isoformat() in page.content.decode()
+    assert key_on(page) == address.rsplit("key=", 1)[1]
+    # Asked for again without a key (a new start): another key.
+    assert client.get(f"{URL}?person={person.pk}")["Location"] != address
+
+
+def test_going_back_to_a_sent_form_says_so_and_sending_it_again_saves_once(
+    client_for: Any, outreach_worker: User, person: Person
+) -> None:
+    client = client_for(outreach_worker)
+    form = client.get(f"{URL}?person={person.pk}")
+    address = form.request["PATH_INFO"] + "?" + form.request["QUERY_STRING"]
+    data = contact_data(person=person.pk, form_key=key_on(form), male_condoms="4")
+    client.post(URL, data)
+    back = client.get(address)  # Back: the same address, so the same key
+    assert key_on(back) == data["form_key"]
+    assert "This form was already sent and saved." in back.content.decode()
+    again = client.post(URL, data)
+    assert Contact.objects.count() == 1
+    assert "This was already saved." in client.get(again["Location"]).content.decode()
+
+
+def test_a_second_contact_started_minutes_later_is_always_saved(
+    client_for: Any, outreach_worker: User, person: Person
+) -> None:
+    """The review's case: Log a contact, save; Log a contact again, Phone, 3 female condoms."""
     client = client_for(outreach_worker)
     first = client.get(f"{URL}?person={person.pk}")
-    assert timezone.localdate().isoformat() in first.content.decode()
-    # Opened again before sending: the same form, so the same key.
-    assert key_of(client.get(f"{URL}?person={person.pk}")) == key_of(first)
-    other = make_person(hotspot, "ZZYY0380", nickname="Other")
-    assert key_of(client.get(f"{URL}?person={other.pk}")) != key_of(first)
+    client.post(URL, contact_data(person=person.pk, form_key=key_on(first)))
+    second = client.get(f"{URL}?person={person.pk}")  # the person's page link, tapped again
+    assert key_on(second) != key_on(first)
+    saved = client.post(
+        URL,
+        contact_data(person=person.pk, form_key=key_on(second), kind="phone", female_condoms="3"),
+        follow=True,
+    )
+    assert "Contact saved." in saved.content.decode()
+    assert sorted(Contact.objects.values_list("kind", "female_condoms")) == [
+        ("one_to_one", 0),
+        ("phone", 3),
+    ]
 
 
-def test_going_back_to_a_sent_form_shows_it_saved_with_the_same_key(
+def test_the_same_form_sent_again_with_other_answers_is_saved_with_an_undo(
     client_for: Any, outreach_worker: User, person: Person
 ) -> None:
     client = client_for(outreach_worker)
-    key = key_of(client.get(f"{URL}?person={person.pk}"))
-    client.post(URL, contact_data(person=person.pk, idempotency_key=key))
-    back = client.get(f"{URL}?person={person.pk}")
-    assert key_of(back) == key
-    assert "This contact is already saved." in back.content.decode()
-    client.post(URL, contact_data(person=person.pk, idempotency_key=key))
-    assert Contact.objects.count() == 1
+    data = contact_data(person=person.pk, male_condoms="4")
+    client.post(URL, data)
+    changed = client.post(URL, {**data, "male_condoms": "9"}, follow=True)
+    page = changed.content.decode()
+    assert "Saved as a new contact." in page
+    assert sorted(Contact.objects.values_list("male_condoms", flat=True)) == [4, 9]
+    newest = Contact.objects.get(male_condoms=9)
+    undo = reverse("outreach:contact_undo", args=[newest.pk])
+    assert f'action="{undo}"' in page
+    # The offer is shown once, like a message.
+    assert (
+        undo not in client.get(reverse("members:person_detail", args=[person.pk])).content.decode()
+    )
+    undone = client.post(undo, follow=True)
+    assert "Undone: that contact is deleted." in undone.content.decode()
+    assert list(Contact.objects.values_list("male_condoms", flat=True)) == [4]
 
 
-def test_log_another_contact_gives_a_fresh_key(
+def test_a_new_contact_that_looks_the_same_as_one_just_saved_is_kept_with_an_undo(
     client_for: Any, outreach_worker: User, person: Person
 ) -> None:
     client = client_for(outreach_worker)
-    key = key_of(client.get(f"{URL}?person={person.pk}"))
-    client.post(URL, contact_data(person=person.pk, idempotency_key=key))
-    another = client.get(f"{URL}?person={person.pk}").context["another_url"]
-    fresh = client.get(another)
-    assert key_of(fresh) != key
-    assert "already saved" not in fresh.content.decode()
-    client.post(URL, contact_data(person=person.pk, idempotency_key=key_of(fresh)))
+    client.post(URL, contact_data(person=person.pk, male_condoms="4"))
+    twin = client.post(URL, contact_data(person=person.pk, male_condoms="4"), follow=True)
+    page = twin.content.decode()
     assert Contact.objects.count() == 2
+    assert "It looks the same as the one you saved at" in page
+    assert "Undo: delete what was just saved" in page
 
 
-def test_a_form_sent_long_ago_opens_fresh(
-    client_for: Any, outreach_worker: User, person: Person
+def test_only_its_worker_undoes_a_contact_and_only_for_minutes(
+    client_for: Any, outreach_worker: User, other_worker: User, person: Person
 ) -> None:
-    client = client_for(outreach_worker)
-    key = key_of(client.get(f"{URL}?person={person.pk}"))
-    client.post(URL, contact_data(person=person.pk, idempotency_key=key))
-    Contact.objects.update(created_at=timezone.now() - timedelta(hours=1))
-    assert key_of(client.get(f"{URL}?person={person.pk}")) != key
+    contact = make_contact(person, outreach_worker)
+    undo = reverse("outreach:contact_undo", args=[contact.pk])
+    assert client_for(other_worker).post(undo).status_code == 404
+    Contact.objects.update(created_at=timezone.now() - timedelta(minutes=11))
+    late = client_for(outreach_worker).post(undo, follow=True)
+    assert "can no longer be undone" in late.content.decode()
+    assert Contact.objects.count() == 1
 
 
 def test_bad_input_is_explained_beside_the_field_and_everything_typed_is_kept(
@@ -274,7 +320,7 @@ def test_bad_input_is_explained_beside_the_field_and_everything_typed_is_kept(
     assert "Asked about the support group" in page
     assert f'value="{tomorrow}"' in page
     assert 'value="6"' in page
-    assert f'value="{data["idempotency_key"]}"' in page
+    assert f'value="{data["form_key"]}"' in page
     assert not Contact.objects.exists()
 
 
@@ -343,13 +389,14 @@ def test_the_same_form_sent_twice_makes_one_contact(
     client = client_for(outreach_worker)
     data = contact_data(person=person.pk, male_condoms="4")
     first = client.post(URL, data)
-    again = client.post(URL, {**data, "male_condoms": "9"})
+    again = client.post(URL, data)
     assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"]
     assert Contact.objects.get().male_condoms == 4
-    assert "This contact was already saved." in client.get(again["Location"]).content.decode()
+    assert "This was already saved." in client.get(again["Location"]).content.decode()
 
 
-def test_the_service_returns_the_first_contact_for_a_repeated_key(
+def test_the_service_returns_the_first_contact_for_a_repeated_key_and_answers(
     outreach_worker: User, person: Person
 ) -> None:
     key = uuid4()
@@ -357,10 +404,23 @@ def test_the_service_returns_the_first_contact_for_a_repeated_key(
         worker=outreach_worker, person=person, idempotency_key=key, **fields(male_condoms=2)
     )
     again, created_again = services.contact_log(
-        worker=outreach_worker, person=person, idempotency_key=key, **fields(male_condoms=5)
+        worker=outreach_worker, person=person, idempotency_key=key, **fields(male_condoms=2)
     )
     assert (created, created_again) == (True, False)
     assert again.pk == first.pk
+
+
+def test_a_key_reused_with_other_answers_is_refused_never_dropped(
+    outreach_worker: User, person: Person
+) -> None:
+    key = uuid4()
+    services.contact_log(
+        worker=outreach_worker, person=person, idempotency_key=key, **fields(male_condoms=2)
+    )
+    with pytest.raises(services.ContactKeyReused):
+        services.contact_log(
+            worker=outreach_worker, person=person, idempotency_key=key, **fields(male_condoms=5)
+        )
     assert Contact.objects.get().male_condoms == 2
 
 
@@ -392,22 +452,17 @@ def test_a_key_reused_by_another_worker_is_refused(
     assert Contact.objects.get().worker == outreach_worker
 
 
-def test_the_form_with_a_reused_key_says_so_without_naming_anyone(
+def test_the_form_sent_again_for_someone_else_saves_both_without_naming_anyone(
     client_for: Any, outreach_worker: User, person: Person, hotspot: Hotspot
 ) -> None:
     other = make_person(hotspot, "ZZYY0380", nickname="Otherone")
     client = client_for(outreach_worker)
     data = contact_data(person=person.pk)
     client.post(URL, data)
-    response = client.post(URL, {**data, "person": other.pk, "male_condoms": "3"})
+    response = client.post(URL, {**data, "person": other.pk, "male_condoms": "3"}, follow=True)
     page = response.content.decode()
-    assert response.status_code == 200
-    assert "already used to save another contact" in page
+    assert "Saved as a new contact." in page
     assert "Sunny" not in page
-    # Saving again is deliberate: it carries a new key and makes the second person's contact.
-    new_key = response.context["form"]["idempotency_key"].value()
-    assert new_key != data["idempotency_key"]
-    client.post(URL, {**data, "person": other.pk, "idempotency_key": new_key})
     assert sorted(Contact.objects.values_list("person__nickname", flat=True)) == [
         "Otherone",
         "Sunny",

@@ -42,7 +42,7 @@ from outreach.models import (
 )
 from programmes import services as programme_services
 from programmes.models import Comment, Need, Option, Programme, RollEntry, Round
-from tests.conftest import make_contact, make_person, make_user
+from tests.conftest import PageClient, make_contact, make_person, make_user
 from tests.security.url_matrix import ADMIN, MATRIX, OUTCOMES, ROLES
 
 pytestmark = pytest.mark.django_db
@@ -250,7 +250,8 @@ def personas(
 
 
 def client_as(user: User | None, **options: Any) -> Client:
-    client = Client(**options)
+    # A form page's redirect to its own address with a key is followed: the page is judged.
+    client = PageClient(**options)
     if user is not None:
         client.force_login(user)
     return client

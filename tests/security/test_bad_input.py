@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from members.models import User
+from tests.conftest import PageClient
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ CASES: list[tuple[str, str, str, bytes, str, set[int]]] = [
         "NUL in fields",
         "POST",
         "",
-        b"login=a%00b&password=c%00d&person=%00&idempotency_key=%00&contacted_on=2026-01-0%00"
+        b"login=a%00b&password=c%00d&person=%00&form_key=%00&contacted_on=2026-01-0%00"
         b"&kind=%00&notes=a%00b",
         FORM,
         FORM_ERROR_OR_REFUSED,
@@ -49,7 +50,7 @@ CASES: list[tuple[str, str, str, bytes, str, set[int]]] = [
         "invalid UTF-8 in fields",
         "POST",
         "",
-        b"login=%ff%fe%fd&password=\xc3\x28&person=%ff&idempotency_key=%ff"
+        b"login=%ff%fe%fd&password=\xc3\x28&person=%ff&form_key=%ff"
         b"&contacted_on=\xff\xfe&kind=%c3%28&notes=\xed\xa0\x80",
         FORM,
         FORM_ERROR_OR_REFUSED,
@@ -94,7 +95,7 @@ CASES: list[tuple[str, str, str, bytes, str, set[int]]] = [
 @pytest.fixture
 def targets(outreach_worker: User) -> dict[str, tuple[Client, str]]:
     """The login page for anyone, and the contact form for a logged-in outreach worker."""
-    worker = Client(raise_request_exception=False)
+    worker = PageClient(raise_request_exception=False)
     worker.force_login(outreach_worker)
     return {
         "login page": (Client(raise_request_exception=False), reverse("account_login")),

@@ -307,7 +307,7 @@ def _log_contact(client: Client, parts: dict, canaries: Canaries) -> Contact:
         reverse("outreach:contact_create"),
         {
             **parts,
-            "idempotency_key": str(key),
+            "form_key": str(key),
             "contacted_on": (timezone.localdate() - timedelta(days=40)).isoformat(),
             "kind": "one_to_one",
             "male_condoms": "5",

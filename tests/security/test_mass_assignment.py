@@ -110,7 +110,7 @@ CASES = [
         lambda w: reverse("outreach:contact_create"),
         lambda w: {
             "person": w["person"].pk,
-            "idempotency_key": str(uuid4()),
+            "form_key": str(uuid4()),
             "contacted_on": timezone.localdate().isoformat(),
             "kind": "one_to_one",
             "male_condoms": "5",

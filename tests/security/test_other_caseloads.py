@@ -9,13 +9,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import AccessLog, Person, User
 from outreach.models import Contact, Hotspot, Partner, Referral, ViolenceIncident
-from tests.conftest import make_contact, make_person
+from tests.conftest import PageClient, make_contact, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +87,7 @@ def test_a_worker_learns_nothing_about_another_hotspots_records(
 ) -> None:
     made = other_caseload(other_hotspot, other_worker)
     models = {"person": Person, "contact": Contact, "referral": Referral}
-    client = Client()
+    client = PageClient()
     client.force_login(outreach_worker)
     before = {
         "contacts": Contact.objects.count(),
@@ -139,7 +138,7 @@ def test_the_same_addresses_open_the_workers_own_records(
         service="hiv_test",
     )
     own = {"person": person.pk, "contact": contact.pk, "referral": referral.pk}
-    client = Client()
+    client = PageClient()
     client.force_login(outreach_worker)
     for method, name, kind, query in ADDRESSES:
         if method == "get":

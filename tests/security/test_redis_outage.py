@@ -201,7 +201,7 @@ def _run_load(phase: str, worker: User, member: User, person: Person) -> dict[st
     for _ in range(CONTACTS):
         data = {
             "person": str(person.pk),
-            "idempotency_key": str(uuid4()),
+            "form_key": str(uuid4()),
             "contacted_on": timezone.localdate().isoformat(),
             "kind": "one_to_one",
             "male_condoms": "3",

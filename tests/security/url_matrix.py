@@ -595,6 +595,15 @@ MATRIX: dict[str, dict[str, Any]] = {
         "other_worker": "ok ok",
         "coordinator": "ok denied",
     },
+    # The worker who saved the contact undoes it for a few minutes; POST only.
+    "outreach:contact_undo": {
+        "path": {"pk": "contact"},
+        "anonymous": "login login",
+        "member": "method denied",
+        "worker": "method ok",
+        "other_worker": "method denied",
+        "coordinator": "method denied",
+    },
     "outreach:incident_create": {
         "path": {"pk": "contact"},
         "anonymous": "login login",
