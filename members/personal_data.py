@@ -8,10 +8,15 @@ Each app registers its own models in its `personal_data` module, imported from i
 AppConfig.ready() (members: `personal_data_members`); members imports no app above it. A model
 that can reach a person but must not be registered (a secret ballot) is declared with `exempt()`
 and a reason. tests/members/test_personal_data_registry.py walks every installed model and
-fails on one that is neither. Registering a model is one call:
+fails on one that is neither. Registering a model is one call, here a row about a login that
+erasure deletes:
 
-    register(Need, key="needs", label=_("Needs you raised"), login="author", staff="entered_by",
-             fields={"created_at": _("When"), "title": _("The need")}, erase=Delete())
+    register(Follow, key="follows", label=_("Programmes you follow"), login="member",
+             fields={"programme.title": _("Programme")}, erase=Delete())
+
+`person=` and `login=` are lookups from the model to the Person or the login the row is about
+("referral__person" reaches through another model); `staff=` names links to the staff member
+who did the work; erasure is Delete(), wipe(field=value, says=...), Keep(reason) or Run(...).
 """
 
 from __future__ import annotations
