@@ -66,6 +66,18 @@ TESTS = {
         "tests/security/test_addresses.py",
         "0 full addresses",
     ),
+    "DP-9": (
+        "Erasure: a canary in every text column of every registered kind of personal data, "
+        "then the rows (decrypted) and a pg_dump searched",
+        "tests/members/test_erasure_canary.py",
+        "0 hits",
+    ),
+    "DP-10": (
+        "Every installed model that reaches a person or a login is in the personal data "
+        "registry or exempt with a reason",
+        "tests/members/test_personal_data_registry.py",
+        "0 neither",
+    ),
     "DP-5": (
         "Chromium crawl of every page per role, every request recorded",
         "tests/browser/test_no_third_party.py",

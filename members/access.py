@@ -37,9 +37,16 @@ def get_person_for_user(
     return person
 
 
+def find_own_person(request: HttpRequest) -> Person | None:
+    """The record linked to this login, if it has one (staff often have none), wherever its
+    hotspot is."""
+    return Person.objects.filter(user=request.user, merged_into__isnull=True).first()
+
+
 def get_own_person(request: HttpRequest) -> Person:
-    """The record linked to this login: a member's own data, wherever their hotspot is."""
-    person = Person.objects.filter(user=request.user, merged_into__isnull=True).first()
+    """The record linked to this login, for what only a person with a record may do (consent,
+    erasure); 404 for a login without one."""
+    person = find_own_person(request)
     if person is None:
         raise Http404
     return person

@@ -9,5 +9,6 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self) -> None:
-        # Connects the receivers that end every session on logout, password change, suspension.
-        from members import sessions  # noqa: F401
+        # Connects the receivers that end every session on logout, password change, suspension;
+        # registers the record, the login and what hangs on them for My data and erasure.
+        from members import personal_data_members, sessions  # noqa: F401

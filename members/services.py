@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from members import codes
+from members import codes, personal_data
 from members.models import (
     AccessLog,
     Consent,
@@ -26,7 +24,7 @@ from members.models import (
     PossibleDuplicate,
     User,
 )
-from outreach.models import Attendance, Referral
+from outreach.models import Attendance
 
 # --- Logins ----------------------------------------------------------------------------------
 
@@ -216,42 +214,16 @@ def consent_set(*, person: Person, purpose: str, given: bool) -> None:
 
 
 def person_erase(*, actor: User, person: Person) -> None:
-    """Wipe everything that identifies the person; contacts stay, as anonymous counts. The code
-    hash becomes random, so the same code given later starts a new, unrelated record."""
+    """Erase a person as every app's registry entries say (members.personal_data): what
+    identifies them is wiped or deleted, their login closed, and what the programme's counts
+    need stays without them. Their open request is confirmed and the erasure logged."""
     now = timezone.now()
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
-        user = person.user
-        person.nickname = ""
-        person.languages = ""
-        person.phone = person.email = person.notes = None
-        person.uic_hash = secrets.token_hex(32)
-        person.status = Person.Status.LEFT
-        person.is_member = False
-        person.user = None
-        person.erased_at = now
-        person.save()
-        Invitation.objects.filter(person=person).delete()
-        OutsideAccess.objects.filter(person=person).delete()
-        # What a service told about them is free text that may name them; the referral stays.
-        Referral.objects.filter(person=person).update(outcome=None)
-        PossibleDuplicate.objects.filter(Q(person=person) | Q(other=person)).delete()
-        # The address and phone are gone: so is the consent to use them (the times stay).
-        person.consents.filter(
-            purpose__in=[Consent.Purpose.EMAIL_REMINDERS, Consent.Purpose.SMS_REMINDERS],
-            withdrawn_at__isnull=True,
-        ).update(withdrawn_at=now)
         ErasureRequest.objects.filter(person=person, confirmed_at__isnull=True).update(
             confirmed_by=actor, confirmed_at=now
         )
-        if user is not None:
-            user_end_all_sessions(user=user)
-            user.username = f"erased-{secrets.token_hex(6)}"
-            user.email = ""
-            EmailAddress.objects.filter(user=user).delete()  # allauth's copy of the address
-            user.is_active = False
-            user.set_unusable_password()
-            user.save()
+        personal_data.erase(person=person, login=person.user)
         access_log_write(actor=actor, person=person, action=AccessLog.Action.ERASE)
 
 

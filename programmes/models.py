@@ -43,6 +43,8 @@ class Need(models.Model):
         SHORTLISTED = "shortlisted", _("Shortlisted")
         MERGED = "merged", _("Merged into another")
         HIDDEN = "hidden", _("Hidden by a moderator")
+        # Its author's data was erased: the words are gone, the need still counts as raised.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     title = models.CharField(_("the need, in a few words"), max_length=120)
     details = models.TextField(_("more details"), max_length=1000, blank=True)

@@ -35,10 +35,11 @@ SHOW_ACTIVE, SHOW_SHORTLISTED, SHOW_HIDDEN = "", "shortlisted", "hidden"
 
 
 def needs_visible_to(user: User) -> QuerySet[Need]:
-    """Coordinators see every need; everyone else never learns that a hidden one exists."""
+    """Coordinators see every need; everyone else never learns that a hidden one exists, nor
+    sees one withdrawn when its author's data was erased."""
     if has_role(user, Role.COORDINATOR):
         return Need.objects.all()
-    return Need.objects.exclude(status=Need.Status.HIDDEN)
+    return Need.objects.exclude(status__in=[Need.Status.HIDDEN, Need.Status.WITHDRAWN])
 
 
 def with_counts(needs: QuerySet[Need], user: User) -> QuerySet[Need]:
@@ -200,9 +201,10 @@ def _render_detail(
             request.user, comment.author, is_anonymous=comment.is_anonymous, coordinator=coordinator
         )
     active = need.status in services.NEED_ACTIVE
-    # A member may not learn the title of a need that was hidden after this one merged into it.
+    # A member may not learn the title of a need hidden or withdrawn after this one merged into it.
     merged_into = need.merged_into
-    if merged_into is not None and merged_into.status == Need.Status.HIDDEN and not coordinator:
+    gone = (Need.Status.HIDDEN, Need.Status.WITHDRAWN)
+    if merged_into is not None and merged_into.status in gone and not coordinator:
         merged_into = None
     return render(
         request,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -201,3 +202,96 @@ def test_erasure_wipes_what_services_said_but_keeps_the_referral(
     referral.refresh_from_db()
     assert referral.outcome is None
     assert Referral.objects.filter(person=someone).count() == 1
+
+
+@pytest.mark.django_db
+def test_erasure_leaves_no_words_of_theirs_in_contacts_violence_complaints_or_needs(
+    client_for: Any, someone: Person, coordinator: User, outreach_worker: User, member: User
+) -> None:
+    """What the person said or wrote is wiped from the rows that stay as counts: needs raised at
+    a contact, the violence follow-up's notes, a complaint (unlinked from them), their needs
+    (withdrawn) and comments (deleted)."""
+    from monitoring.models import Complaint, Place
+    from outreach.models import Contact, ViolenceIncident
+    from programmes.models import Comment, Need
+    from tests.conftest import make_contact
+
+    contact = make_contact(someone, outreach_worker, needs_raised="Needs a lawyer for Jo")
+    incident = ViolenceIncident.objects.create(
+        contact=contact,
+        person=someone,
+        kind="physical",
+        notes="Beaten behind the bus station",
+        follow_up_on=timezone.localdate(),
+    )
+    complaint = Complaint.objects.create(
+        place=Place.OUTREACH,
+        person=someone,
+        description="The worker told my sister",
+        resolution="Apologised to her",
+    )
+    need = Need.objects.create(author=someone.user, title="Lawyer for Jo", category="rights")
+    Comment.objects.create(need=need, author=someone.user, text="Jo from the bridge")
+    staff = client_for(coordinator)
+    incident_url = reverse("outreach:incident_detail", args=[incident.pk])
+    assert "Beaten behind the bus station" in staff.get(incident_url).content.decode()
+
+    services.person_erase(actor=coordinator, person=someone)
+
+    assert Contact.objects.get(pk=contact.pk).needs_raised is None
+    assert "Beaten behind the bus station" not in staff.get(incident_url).content.decode()
+    incident.refresh_from_db()
+    assert (incident.notes, incident.kind) == (None, "physical")  # still a count
+    complaint.refresh_from_db()
+    assert (complaint.person, complaint.description, complaint.resolution) == (None, "", None)
+    need.refresh_from_db()
+    assert (need.title, need.details, need.status) == ("", "", Need.Status.WITHDRAWN)
+    assert not Comment.objects.exists()
+    # Members no longer see the withdrawn need; a coordinator sees that it was withdrawn.
+    need_url = reverse("programmes:need_detail", args=[need.pk])
+    assert client_for(member).get(need_url).status_code == 404
+    assert "A withdrawn need" in staff.get(need_url).content.decode()
+
+
+@pytest.mark.django_db
+def test_erasure_removes_what_hangs_on_the_login(someone: Person, coordinator: User) -> None:
+    from allauth.mfa.models import Authenticator
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from members.models import NotificationPreference, Reminder
+    from outreach.models import Assignment
+
+    user = someone.user
+    NotificationPreference.objects.create(user=user, sender_name="Aunt Rosa")
+    Reminder.objects.create(user=user, kind="round_opened", due_on=timezone.localdate())
+    Authenticator.objects.create(user=user, type="totp", data={"secret": "x"})
+    for about, name in ((User, USERNAME), (Assignment, f"{USERNAME} @ Test market")):
+        LogEntry.objects.create(
+            user=coordinator,
+            content_type=ContentType.objects.get_for_model(about),
+            object_id="1",
+            object_repr=name,
+            action_flag=CHANGE,
+        )
+
+    services.person_erase(actor=coordinator, person=someone)
+
+    assert not NotificationPreference.objects.exists()
+    assert not Reminder.objects.exists()
+    assert not Authenticator.objects.filter(user=user).exists()
+    assert list(LogEntry.objects.values_list("object_repr", flat=True)) == ["", ""]
+
+
+@pytest.mark.django_db
+def test_erasure_wipes_a_record_merged_into_theirs(
+    someone: Person, coordinator: User, hotspot: Hotspot
+) -> None:
+    older = make_person(hotspot, "OLDR0277", nickname="Canary-Old-Nick", phone="+10000000078")
+    services.person_merge(actor=coordinator, keep=someone, remove=older)
+
+    services.person_erase(actor=coordinator, person=someone)
+
+    older.refresh_from_db()
+    assert (older.nickname, older.phone, older.erased_at is not None) == ("", None, True)
+    assert older.uic_hash != uic_hash("OLDR0277")

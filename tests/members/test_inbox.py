@@ -130,7 +130,7 @@ def test_the_bell_counts_sent_reminders_not_done_in_one_query(
     Reminder.objects.create(user=member, kind=Kind.ROUND_OPENED, due_on=timezone.localdate())
     client = client_for(member)
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("members:own_data"))
+        response = client.get(reverse("home"))
     content = response.content.decode()
     assert 'href="/members/inbox/"' in content
     assert '<span class="badge text-bg-danger">2<' in content

@@ -496,21 +496,23 @@ MATRIX: dict[str, dict[str, Any]] = {
         "other_worker": "method denied",
         "coordinator": "method ok",
     },
-    # Own data needs one's own record: the workers and coordinator of the world have none.
+    # My data and its download: every login sees what is held about it, with a record or not.
     "members:own_data": {
         "anonymous": "login login",
         "member": "ok ok",
-        "worker": "denied denied",
-        "other_worker": "denied denied",
-        "coordinator": "denied denied",
+        "worker": "ok ok",
+        "other_worker": "ok ok",
+        "coordinator": "ok ok",
     },
     "members:own_data_download": {
         "anonymous": "login login",
         "member": "ok ok",
-        "worker": "denied denied",
-        "other_worker": "denied denied",
-        "coordinator": "denied denied",
+        "worker": "ok ok",
+        "other_worker": "ok ok",
+        "coordinator": "ok ok",
     },
+    # Consent and erasure need one's own record: the workers and coordinator of the world have
+    # none.
     "members:own_consent": {
         "anonymous": "login login",
         "member": "method ok",
