@@ -29,6 +29,7 @@ from members.models import (
     Person,
     PossibleDuplicate,
     Reminder,
+    Submission,
     User,
 )
 from members.personal_data import Delete, Keep, Run, register, wipe
@@ -228,6 +229,19 @@ register(
     },
     order_by=("-started_on", "-pk"),
     erase=Keep(_("Kept: the staffing figures (pay, paid posts, turnover) count every post held.")),
+)
+register(
+    Submission,
+    key="form_keys",
+    label=_("Forms you sent in the last day"),
+    note=_(
+        "Kept for a day so that a form sent twice by mistake saves once; only a digest of the "
+        "answers, never the answers themselves."
+    ),
+    login="user",
+    fields={"created_at": _("Sent")},
+    order_by=("-created_at", "-pk"),
+    erase=Delete(),
 )
 register(
     Reminder,

@@ -32,6 +32,7 @@ from members.models import (
     Person,
     PossibleDuplicate,
     Reminder,
+    Submission,
     User,
 )
 from members.personal_data import REGISTRY, Keep
@@ -145,6 +146,7 @@ def planted(hotspot: Hotspot, outreach_worker: User, coordinator: User) -> dict[
         make(Employment, user=login, role="outreach_worker", started_on=today),
         make(Reminder, user=login, kind=Reminder.Kind.ROUND_OPENED, due_on=today),
         make(NotificationPreference, user=login),
+        make(Submission, user=login, key=uuid4()),
         services.access_log_write(actor=coordinator, person=person, action="view"),
         services.access_log_write(actor=login, login=login, action="end_sessions"),
         make(UserSession, user=login, ip="192.0.2.7"),
