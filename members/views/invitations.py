@@ -6,6 +6,7 @@ from __future__ import annotations
 from xml.etree import ElementTree
 
 import qrcode
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -21,13 +22,9 @@ from qrcode.image.svg import SvgPathImage
 
 from members import codes, services
 from members.access import get_person_for_user
-from members.forms import InvitationRedeemForm
+from members.forms import CODE_REFUSED, InvitationRedeemForm
 from members.roles import role_required
 from members.views.people import STAFF
-
-# Wrong codes allowed from one address before it must wait: enough for a drop-in session where
-# several people share the wifi, far too few to guess a code out of 31^10.
-WRONG_CODES = codes.WrongGuesses("members.invitation.redeem", allowed=10, window=10 * 60)
 
 
 @require_POST
@@ -70,37 +67,30 @@ def qr_svg(text: str, *, label: str) -> SafeString:
 @login_not_required
 @sensitive_post_parameters("code", "password1", "password2")
 def invitation_redeem(request: HttpRequest) -> HttpResponse:
+    """The code is checked before the username: without a valid code nobody learns whether a
+    username exists. Limited like the login (members.codes)."""
     if request.user.is_authenticated:
         messages.info(request, _("You are already logged in."))
         return redirect("home")
     form = InvitationRedeemForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and WRONG_CODES.too_many(request):
-        form.add_error(
-            None, _("Too many wrong codes from this connection. Wait 10 minutes and try again.")
-        )
-        status = 429
-    elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = services.invitation_redeem(
-                code=data["code"], username=data["username"], password=data["password1"]
-            )
-        except services.InvitationRefused:
-            WRONG_CODES.count(request)
-            # One message for unknown, used and expired codes: codes cannot be probed.
-            form.add_error(
-                "code",
-                _(
-                    "This code does not work. It may be mistyped, already used or expired: "
-                    "ask your outreach worker for a new one."
-                ),
-            )
-        except IntegrityError:
-            # Someone took the same username a moment ago.
-            form.add_error("username", _("This username is taken. Choose another one."))
-        else:
-            login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
-            messages.success(request, _("Welcome! Your login is ready."))
-            return redirect("home")
-    return render(request, "members/invitation_redeem.html", {"form": form}, status=status)
+    if request.method == "POST":
+        if not codes.may_try(request):
+            return ratelimit.respond_429(request)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = services.invitation_redeem(
+                    code=data["code"], username=data["username"], password=data["password1"]
+                )
+            except services.CodeRefused:
+                codes.WRONG_CODES.count(request)
+                # One message for unknown, used and expired codes: codes cannot be probed.
+                form.add_error("code", CODE_REFUSED)
+            except (services.UsernameTaken, IntegrityError):
+                # IntegrityError: someone took the same username a moment ago.
+                form.add_error("username", _("This username is taken. Choose another one."))
+            else:
+                login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+                messages.success(request, _("Welcome! Your login is ready."))
+                return redirect("home")
+    return render(request, "members/invitation_redeem.html", {"form": form})

@@ -448,6 +448,25 @@ MATRIX: dict[str, dict[str, Any]] = {
         "other_worker": "ok ok",
         "coordinator": "ok ok",
     },
+    # Only staff hand out reset codes: a coordinator for any login but their own and an
+    # administrator's; a worker only for a member's login of their hotspots (the spare login
+    # has no record there: 404).
+    "members:reset_code_create": {
+        "path": {"pk": "login"},
+        "anonymous": "login login",
+        "member": "method denied",
+        "worker": "method denied",
+        "other_worker": "method denied",
+        "coordinator": "method ok",
+    },
+    # Public, like the join page; someone logged in is sent home.
+    "members:reset_code_redeem": {
+        "anonymous": "ok ok",
+        "member": "ok ok",
+        "worker": "ok ok",
+        "other_worker": "ok ok",
+        "coordinator": "ok ok",
+    },
     "members:employment_list": {
         "anonymous": "login login",
         "member": "denied denied",
