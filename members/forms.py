@@ -4,9 +4,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members import codes
+from members.ids import parse_id
 from members.models import AccessLog, Consent, Employment, Person, User
 from members.services import INVITATION_CODE_LENGTH, RESET_CODE_LENGTH
 from members.uic import build_code, is_complete, normalise_part, recipe, uic_hash
@@ -332,15 +334,28 @@ ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AccessLogFilterForm(forms.Form):
-    """The coordinator's filters; a GET form, so a filtered view is a link that can be shared."""
+    """The coordinator's filters; a GET form, so a filtered view is a link that can be shared.
+    The login is chosen from a list and goes into the address by number: no username is typed
+    into a URL."""
 
-    actor = forms.CharField(label=_("Username"), max_length=150, required=False)
+    actor = forms.ModelChoiceField(
+        label=_("Login"), queryset=User.objects.none(), required=False, empty_label=_("Any")
+    )
     person = forms.IntegerField(label=_("Person number"), min_value=1, required=False)
     action = forms.ChoiceField(
         label=_("Action"), choices=[("", _("Any")), *AccessLog.Action.choices], required=False
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=ISO_DATE)
     date_to = forms.DateField(label=_("To"), required=False, widget=ISO_DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Staff do the reading and changing; a member acting on their own record is offered
+        # only when an entry's link asked for them.
+        logins = Q(is_outreach_worker=True) | Q(is_coordinator=True) | Q(is_superuser=True)
+        if (wanted := parse_id(self.data.get("actor"))) is not None:
+            logins |= Q(pk=wanted)
+        self.fields["actor"].queryset = User.objects.filter(logins).order_by("username")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
