@@ -157,6 +157,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 # The reset page tells nobody whether an address has an account, not even by e-mail.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_FORMS = {"reset_password": "members.forms.ResetPasswordForm"}
 ACCOUNT_SESSION_REMEMBER = False  # a shared phone must not stay logged in after the browser closes
 # A lost phone (members.sessions): staff sessions end after this many seconds without a request;
 # every session ends this many seconds after login, however active.

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.db.models import Q
@@ -234,6 +235,15 @@ class PasswordResetCodeForm(NewPasswordForm):
 
     code = HandedCodeField(label=_("Reset code"), length=RESET_CODE_LENGTH)
     field_order = ["code", "password1", "password2"]
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """allauth's reset by e-mail (ACCOUNT_FORMS): the address typed is not offered again by a
+    shared phone."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
 
 
 # --- Staff and staffing ----------------------------------------------------------------------
