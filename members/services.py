@@ -291,7 +291,6 @@ def employment_save(*, employment: Employment) -> Employment:
 
 INVITATION_ALPHABET = codes.ALPHABET
 INVITATION_CODE_LENGTH = RESET_CODE_LENGTH = 10
-invitation_code_normalise = codes.normalise
 _INVITATION = "members.invitation.code"
 _RESET = "members.password_reset.code"
 
@@ -388,10 +387,11 @@ def password_reset_code_redeem(*, code: str, password: str) -> User:
     login. Raises CodeRefused (whatever the reason), then ValidationError for a password the
     validators refuse, leaving the code usable."""
     with transaction.atomic():
+        # Locks the code and its login: the same code sent twice sets one password.
         reset = codes.take(PasswordResetCode, code, purpose=_RESET, related="login")
         if reset is None or not reset.login.is_active:
             raise CodeRefused
-        user = User.objects.select_for_update().get(pk=reset.login_id)
+        user = reset.login
         password_validation.validate_password(password, user=user)
         user.set_password(password)
         user.save(update_fields=["password"])

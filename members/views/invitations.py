@@ -1,5 +1,5 @@
 """Invitations: staff hand a registered person a single-use code, and the person creates their own
-login with it on a public page."""
+login with it on a public page (the codes themselves: members.codes)."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ every page each role reaches (tests/security/crawl.py), hand-written fields incl
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -80,8 +81,6 @@ def test_password_fields_keep_their_tokens(client: Client, member: User) -> None
 
 
 def _password_tokens(body: str) -> list[str]:
-    import re
-
     return re.findall(r'<input type="password"[^>]*autocomplete="([^"]*)"', body)
 
 
@@ -111,7 +110,7 @@ def test_widgets_nobody_types_into_are_left_alone(widget: forms.Widget) -> None:
     assert "autocomplete" not in widget.render("field", "")
 
 
-def test_a_token_given_by_the_form_wins(member: User) -> None:
+def test_a_token_given_by_the_form_wins() -> None:
     rendered = forms.TextInput(attrs={"autocomplete": "username"}).render("login", "")
     assert 'autocomplete="username"' in rendered
     assert 'autocomplete="off"' not in rendered
