@@ -78,6 +78,16 @@ TESTS = {
         "tests/members/test_personal_data_registry.py",
         "0 neither",
     ),
+    "DP-11": (
+        "Canaries in every free-text value; every page per role crawled by links and GET forms",
+        "tests/security/test_person_data_in_urls.py",
+        "0 addresses with person data",
+    ),
+    "DP-12": (
+        "Every text field of every page per role",
+        "tests/security/test_autocomplete.py",
+        "0 fields a shared phone would keep",
+    ),
     "DP-5": (
         "Chromium crawl of every page per role, every request recorded",
         "tests/browser/test_no_third_party.py",
@@ -85,6 +95,11 @@ TESTS = {
     ),
     "CC-1": ("50 concurrent posts of one contact", "tests/security/test_concurrency.py", "1 row"),
     "CC-2": ("50 concurrent posts of 50 contacts", "tests/security/test_concurrency.py", "50 rows"),
+    "CC-3": (
+        "Every creating form sent again in Chromium: the same request again, then Back and send",
+        "tests/browser/test_resend_journeys.py",
+        "0 records doubled",
+    ),
     "VT-1": (
         "50 votes at once by one member; 200 members at once",
         "tests/security/test_concurrency.py",
@@ -101,6 +116,11 @@ TESTS = {
         "0 5xx, all saved, p95 within 2x + 20 ms",
     ),
     "AU-1": ("30 wrong passwords for one login", "tests/security/test_login_limits.py", "<= 5"),
+    "AU-6": (
+        "200 join-page tries from one address, then wrong codes on the join and reset pages",
+        "tests/members/test_invitations.py, tests/members/test_reset_codes.py",
+        "429 within the first 20; no username said without a valid code",
+    ),
     "SE-2": (
         "Staff idle (15 min) and absolute (8 h) session expiry",
         "tests/security/test_sessions.py",

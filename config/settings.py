@@ -147,7 +147,17 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "change_password": "5/m/user",
+    # The pages where a code handed over in person is typed (invitation, password reset;
+    # members.codes): every form sent, and wrong codes, per client address. "key" is a keyed
+    # hash of the address, so the cache table never holds the address itself.
+    "handed_code": "20/m/key",
+    "handed_code_failed": "10/10m/key",
+    # The anonymous feedback page's wrong codes, per client address as above.
+    "feedback_code_failed": "10/10m/key",
 }
+# The reset page tells nobody whether an address has an account, not even by e-mail.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_FORMS = {"reset_password": "members.forms.ResetPasswordForm"}
 ACCOUNT_SESSION_REMEMBER = False  # a shared phone must not stay logged in after the browser closes
 # A lost phone (members.sessions): staff sessions end after this many seconds without a request;
 # every session ends this many seconds after login, however active.
@@ -179,6 +189,8 @@ UIC_RECIPE = env.list("UIC_RECIPE", default=["mother", "father", "birth_order", 
 OUTSIDE_ACCESS_HOURS = env.int("OUTSIDE_ACCESS_HOURS", default=3)
 # How long an invitation code stays usable.
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
+# How long a password reset code handed over by staff stays usable.
+RESET_CODE_HOURS = env.int("RESET_CODE_HOURS", default=24)
 # Counts under this are hidden in exports and subgroup figures (small-cell suppression).
 SMALL_CELL_MIN = env.int("SMALL_CELL_MIN", default=5)
 # The month the reporting year starts (reach is counted once a year): 10 is 1 October.

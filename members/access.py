@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from members.models import AccessLog, Person, User
-from members.roles import Role, has_role
+from members.roles import Role, has_role, held_roles
 from members.services import access_log_write
 
 
@@ -60,3 +60,33 @@ def get_user_for_user(request: HttpRequest, pk: int) -> User:
         return User.objects.get(pk=pk)
     except User.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def may_hand_reset_code(actor: User, login: User) -> bool:
+    """Whether `actor` may hand the owner of `login` (a login they may know of) a password reset
+    code. A coordinator: any login but their own and an administrator's; other coordinators'
+    too, as their second factor still guards their login. An outreach worker: only a member's
+    login, never a staff one, or a worker could take over a colleague's account."""
+    if login == actor or login.is_superuser or login.is_staff:
+        return False
+    if has_role(actor, Role.COORDINATOR):
+        return True
+    return has_role(actor, Role.OUTREACH_WORKER) and not set(held_roles(login)) - {Role.MEMBER}
+
+
+def get_login_for_reset_code(request: HttpRequest, pk: int) -> User:
+    """The login `pk` if this user may hand its owner a reset code (may_hand_reset_code): 404
+    for a login they may not know of (an outreach worker knows only the logins of people they
+    may see), 403 for one they know but may not reset."""
+    user = request.user
+    login: User | None = None
+    if has_role(user, Role.COORDINATOR):
+        login = User.objects.filter(pk=pk).first()
+    elif has_role(user, Role.OUTREACH_WORKER):
+        person = Person.objects.visible_to(user).filter(user_id=pk).select_related("user").first()
+        login = person.user if person is not None else None
+    if login is None:
+        raise Http404
+    if not may_hand_reset_code(user, login):
+        raise PermissionDenied
+    return login

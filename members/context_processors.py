@@ -20,12 +20,13 @@ def _inbox_count(user: Any) -> int:
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    """What the base template needs on every page: the neutral site name, the demo banner and
-    which navigation entries this person's roles open."""
+    """What the base template needs on every page: the neutral site name, the demo banner, where
+    quick exit leaves for and which navigation entries this person's roles open."""
     user = getattr(request, "user", None)
     return {
         "site_name": settings.SITE_NAME,
         "demo_mode": settings.DEMO_MODE,
+        "quick_exit_url": settings.QUICK_EXIT_URL,
         "nav": {role.value: user is not None and has_role(user, role) for role in Role},
         # Counted only when a page shows it: one query, none for pages that do not.
         "inbox_count": SimpleLazyObject(

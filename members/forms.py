@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from django import forms
 from django.contrib.auth import password_validation
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from members import codes
+from members.ids import parse_id
 from members.models import AccessLog, Consent, Employment, Person, User
-from members.services import (
-    INVITATION_ALPHABET,
-    INVITATION_CODE_LENGTH,
-    invitation_code_normalise,
-)
+from members.services import INVITATION_CODE_LENGTH, RESET_CODE_LENGTH
 from members.uic import build_code, is_complete, normalise_part, recipe, uic_hash
 from members.widgets import QuickSelect
 
@@ -147,31 +147,37 @@ class MergeForm(forms.Form):
         return cleaned
 
 
-# --- Invitations -----------------------------------------------------------------------------
+# --- Codes handed over in person: invitations and password reset codes ------------------------
+
+CODE_REFUSED = _(
+    "This code does not work. It may be mistyped, already used or expired: ask an outreach "
+    "worker or a coordinator for a new one."
+)
 
 
-class InvitationRedeemForm(forms.Form):
-    """The code handed over in person, and the login the person chooses. Passwords are never
-    shown again after a refused attempt; everything else is kept as typed."""
+class HandedCodeField(forms.CharField):
+    """A code handed over on paper, read whatever the case, dashes and spaces. Only its shape
+    is checked here; whether it works is the service's to say, before anything else."""
 
-    code = forms.CharField(
-        label=_("Invitation code"),
-        max_length=40,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
-    )
-    username = forms.CharField(
-        label=_("Choose a username"),
-        max_length=User._meta.get_field("username").max_length,
-        validators=[User.username_validator],
-        help_text=_(
-            "Not your real name or phone number. Letters, digits and @ . + - _ only, no spaces."
-        ),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
-        ),
-    )
+    def __init__(self, *, length: int, **kwargs: Any) -> None:
+        self.length = length
+        attrs = {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        super().__init__(max_length=40, widget=forms.TextInput(attrs=attrs), **kwargs)
+
+    def clean(self, value: Any) -> str:
+        code = codes.normalise(super().clean(value))
+        if not codes.is_well_formed(code, self.length):
+            raise forms.ValidationError(
+                _("Type the %(n)d letters and digits of the code, as they are written on it.")
+                % {"n": self.length}
+            )
+        return code
+
+
+class NewPasswordForm(forms.Form):
+    """A handed code and a new password typed twice. Passwords are never shown again after a
+    refused attempt; everything else is kept as typed."""
+
     password1 = forms.CharField(
         label=_("Choose a password"),
         strip=False,
@@ -184,21 +190,9 @@ class InvitationRedeemForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def clean_code(self) -> str:
-        code = invitation_code_normalise(self.cleaned_data["code"])
-        if len(code) != INVITATION_CODE_LENGTH or set(code) - set(INVITATION_ALPHABET):
-            raise forms.ValidationError(
-                _("Type the %(n)d letters and digits of the code, as they are written on it.")
-                % {"n": INVITATION_CODE_LENGTH}
-            )
-        return code
-
-    def clean_username(self) -> str:
-        username = self.cleaned_data["username"]
-        # Logging in ignores case, so two usernames differing only in case would clash.
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("This username is taken. Choose another one."))
-        return username
+    def password_user(self, cleaned: dict[str, Any]) -> User | None:
+        """The login the password is checked against (similarity to its username), if known."""
+        return None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -207,12 +201,49 @@ class InvitationRedeemForm(forms.Form):
             self.add_error("password2", _("The two passwords are not the same."))
         elif password1:
             try:
-                password_validation.validate_password(
-                    password1, user=User(username=cleaned.get("username", ""))
-                )
+                password_validation.validate_password(password1, user=self.password_user(cleaned))
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class InvitationRedeemForm(NewPasswordForm):
+    """The invitation code and the login the person chooses. Whether the username is free is
+    told only once the code is found valid (members.services.invitation_redeem)."""
+
+    code = HandedCodeField(label=_("Invitation code"), length=INVITATION_CODE_LENGTH)
+    username = forms.CharField(
+        label=_("Choose a username"),
+        max_length=User._meta.get_field("username").max_length,
+        validators=[User.username_validator],
+        help_text=_(
+            "Not your real name or phone number. Letters, digits and @ . + - _ only, no spaces."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    field_order = ["code", "username", "password1", "password2"]
+
+    def password_user(self, cleaned: dict[str, Any]) -> User | None:
+        return User(username=cleaned.get("username", ""))
+
+
+class PasswordResetCodeForm(NewPasswordForm):
+    """The reset code and the new password; the service checks the password against the login
+    once the code has named it."""
+
+    code = HandedCodeField(label=_("Reset code"), length=RESET_CODE_LENGTH)
+    field_order = ["code", "password1", "password2"]
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """allauth's reset by e-mail (ACCOUNT_FORMS): the address typed is not offered again by a
+    shared phone."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
 
 
 # --- Staff and staffing ----------------------------------------------------------------------
@@ -313,15 +344,28 @@ ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AccessLogFilterForm(forms.Form):
-    """The coordinator's filters; a GET form, so a filtered view is a link that can be shared."""
+    """The coordinator's filters; a GET form, so a filtered view is a link that can be shared.
+    The login is chosen from a list and goes into the address by number: no username is typed
+    into a URL."""
 
-    actor = forms.CharField(label=_("Username"), max_length=150, required=False)
+    actor = forms.ModelChoiceField(
+        label=_("Login"), queryset=User.objects.none(), required=False, empty_label=_("Any")
+    )
     person = forms.IntegerField(label=_("Person number"), min_value=1, required=False)
     action = forms.ChoiceField(
         label=_("Action"), choices=[("", _("Any")), *AccessLog.Action.choices], required=False
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=ISO_DATE)
     date_to = forms.DateField(label=_("To"), required=False, widget=ISO_DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Staff do the reading and changing; a member acting on their own record is offered
+        # only when an entry's link asked for them.
+        logins = Q(is_outreach_worker=True) | Q(is_coordinator=True) | Q(is_superuser=True)
+        if (wanted := parse_id(self.data.get("actor"))) is not None:
+            logins |= Q(pk=wanted)
+        self.fields["actor"].queryset = User.objects.filter(logins).order_by("username")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -171,16 +171,28 @@ class Consent(models.Model):
         return f"{self.person} · {self.get_purpose_display()}"
 
 
-class Invitation(models.Model):
-    """A single-use code with which a registered person creates their own login. Only a hash of
-    the code is kept: it is shown once, on the screen of whoever created it."""
+class HandedCode(models.Model):
+    """A single-use code that staff hand over in person and its holder types on a public page
+    (members.codes). Only a keyed hash is kept: the code is shown once, on the screen of whoever
+    created it. It expires, works once, and a newer code for the same holder voids it."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
     code_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.used_at is None and self.expires_at > now
+
+
+class Invitation(HandedCode):
+    """With it a registered person creates their own login."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
 
     class Meta:
         verbose_name = _("invitation")
@@ -189,8 +201,18 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.person} · {self.created_at:%Y-%m-%d}"
 
-    def is_usable(self, now: datetime) -> bool:
-        return self.used_at is None and self.expires_at > now
+
+class PasswordResetCode(HandedCode):
+    """With it the owner of a login without e-mail chooses a new password."""
+
+    login = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("password reset code")
+        verbose_name_plural = _("password reset codes")
+
+    def __str__(self) -> str:
+        return f"{self.login} · {self.created_at:%Y-%m-%d}"
 
 
 class Employment(models.Model):

@@ -26,6 +26,7 @@ from members.models import (
     Invitation,
     NotificationPreference,
     OutsideAccess,
+    PasswordResetCode,
     Person,
     PossibleDuplicate,
     Reminder,
@@ -309,6 +310,15 @@ register(
     key="invitations",
     label=_("Invitation codes made for you"),
     person="person",
+    staff="created_by",
+    fields={"created_at": _("Made on"), "expires_at": _("Expires"), "used_at": _("Used on")},
+    erase=Delete(),
+)
+register(
+    PasswordResetCode,
+    key="reset_codes",
+    label=_("Password reset codes made for your login"),
+    login="login",
     staff="created_by",
     fields={"created_at": _("Made on"), "expires_at": _("Expires"), "used_at": _("Used on")},
     erase=Delete(),

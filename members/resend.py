@@ -86,11 +86,14 @@ def _scope(request: HttpRequest) -> str:
 
 def _digest(request: HttpRequest) -> str:
     """A keyed digest of the answers as sent, every value of every field, in a stable order.
-    Keyed, so the table cannot be used to try out guesses of what someone typed."""
+    Keyed, so the table cannot be used to try out guesses of what someone typed. Passwords and
+    the fields a view declares sensitive (`sensitive_post_parameters`: handed codes) stay out:
+    a fast digest of a password would undo its slow hash."""
+    sensitive = getattr(request, "sensitive_post_parameters", ())
     answers = sorted(
-        (name, value)
+        (name, "" if sensitive == "__ALL__" or name in sensitive else value)
         for name in request.POST
-        if name not in _NOT_ANSWERS
+        if name not in _NOT_ANSWERS and "password" not in name
         for value in request.POST.getlist(name)
     )
     payload = json.dumps(answers, ensure_ascii=False)

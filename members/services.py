@@ -7,6 +7,7 @@ from typing import Any
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -20,6 +21,7 @@ from members.models import (
     Invitation,
     NotificationPreference,
     OutsideAccess,
+    PasswordResetCode,
     Person,
     PossibleDuplicate,
     User,
@@ -254,71 +256,118 @@ def employment_save(*, employment: Employment) -> Employment:
     return employment
 
 
-# --- Invitations -----------------------------------------------------------------------------
+# --- Codes handed over in person: invitations and password reset codes ------------------------
+# Both kinds live in members.codes: a keyed hash only, shown once, single use, expiring, and the
+# holder's older codes void when a new one is made. Redeeming checks the code before anything
+# else, so a wrong code is told nothing about usernames or logins.
 
 INVITATION_ALPHABET = codes.ALPHABET
-INVITATION_CODE_LENGTH = 10
-invitation_code_normalise = codes.normalise
+INVITATION_CODE_LENGTH = RESET_CODE_LENGTH = 10
+_INVITATION = "members.invitation.code"
+_RESET = "members.password_reset.code"
 
 
-class InvitationRefused(Exception):
-    """The code is unknown, already used or expired; on purpose, nobody is told which."""
+class CodeRefused(Exception):
+    """The code is unknown, already used or expired, or its login cannot use it now; on
+    purpose, nobody is told which."""
+
+
+class UsernameTaken(Exception):
+    """Said only to someone holding a valid invitation code."""
 
 
 def invitation_code_hash(code: str) -> str:
-    return codes.code_hash(code, purpose="members.invitation.code")
+    return codes.code_hash(code, purpose=_INVITATION)
 
 
 def invitation_create(*, actor: User, person: Person) -> tuple[Invitation, str]:
     """A new single-use code for `person`, returned once, grouped for reading (ABCD-EFGH-JK):
     only its keyed hash is stored. Their older unused codes stop working."""
-    now = timezone.now()
     with transaction.atomic():
         # Serialises two invitations for the same person: only the newest stays usable.
         person = Person.objects.select_for_update().get(pk=person.pk)
         if person.user_id is not None or person.erased_at is not None:
             raise ValueError("This person cannot be invited: they have a login or were erased.")
-        Invitation.objects.filter(person=person, used_at__isnull=True, expires_at__gt=now).update(
-            expires_at=now
-        )
-        while True:
-            code = codes.new_code(INVITATION_CODE_LENGTH)
-            code_hash = invitation_code_hash(code)
-            if not Invitation.objects.filter(code_hash=code_hash).exists():
-                break
-        invitation = Invitation.objects.create(
-            person=person,
-            code_hash=code_hash,
+        invitation, code = codes.issue(
+            Invitation,
+            purpose=_INVITATION,
+            length=INVITATION_CODE_LENGTH,
+            lifetime=timedelta(days=settings.INVITATION_DAYS),
             created_by=actor,
-            created_at=now,
-            expires_at=now + timedelta(days=settings.INVITATION_DAYS),
+            person=person,
         )
         access_log_write(actor=actor, person=person, action=AccessLog.Action.INVITE)
-    return invitation, codes.grouped(code)
+    return invitation, code
 
 
 def invitation_redeem(*, code: str, username: str, password: str) -> User:
-    """Create the login of the invited person and use up the code. Raises InvitationRefused,
-    whatever the reason, so the answer says nothing about which codes exist."""
-    now = timezone.now()
+    """Create the invited person's login and use up the code. Raises CodeRefused, whatever the
+    reason, so the answer says nothing about which codes exist; only then UsernameTaken."""
     with transaction.atomic():
         # Locks the invitation and its person: the same code sent twice creates one login.
-        invitation = (
-            Invitation.objects.select_for_update()
-            .select_related("person")
-            .filter(code_hash=invitation_code_hash(code))
-            .first()
-        )
-        if invitation is None or not invitation.is_usable(now):
-            raise InvitationRefused
+        invitation = codes.take(Invitation, code, purpose=_INVITATION, related="person")
+        if invitation is None:
+            raise CodeRefused
         person = invitation.person
         if person.user_id is not None or person.erased_at or person.merged_into_id:
-            raise InvitationRefused
+            raise CodeRefused
+        # Logging in ignores case, so two usernames differing only in case would clash.
+        if User.objects.filter(username__iexact=username).exists():
+            raise UsernameTaken
         user = User.objects.create_user(
             username=username, password=password, is_member=person.is_member
         )
         person.user = user
         person.save(update_fields=["user"])
-        invitation.used_at = now
+        invitation.used_at = timezone.now()
         invitation.save(update_fields=["used_at"])
+    return user
+
+
+def password_reset_code_hash(code: str) -> str:
+    return codes.code_hash(code, purpose=_RESET)
+
+
+def password_reset_code_create(*, actor: User, login: User) -> tuple[PasswordResetCode, str]:
+    """A new single-use code with which the owner of `login` chooses a new password, returned
+    once; their older unused codes stop working. Who may ask is members.access's to decide."""
+    with transaction.atomic():
+        # Serialises two codes for the same login: only the newest stays usable.
+        login = User.objects.select_for_update().get(pk=login.pk)
+        if not login.is_active:
+            raise ValueError("A suspended or erased login gets no reset code.")
+        # Nobody may hand one out for an administrator: the admin keeps its own door.
+        if login.is_superuser or login.is_staff:
+            raise ValueError("An administrator's login gets no reset code.")
+        reset, code = codes.issue(
+            PasswordResetCode,
+            purpose=_RESET,
+            length=RESET_CODE_LENGTH,
+            lifetime=timedelta(hours=settings.RESET_CODE_HOURS),
+            created_by=actor,
+            login=login,
+        )
+        person = Person.objects.filter(user=login).first()
+        access_log_write(
+            actor=actor, login=login, person=person, action=AccessLog.Action.RESET_CODE
+        )
+    return reset, code
+
+
+def password_reset_code_redeem(*, code: str, password: str) -> User:
+    """Set the new password of the code's login, use up the code and end every session of the
+    login. Raises CodeRefused (whatever the reason), then ValidationError for a password the
+    validators refuse, leaving the code usable."""
+    with transaction.atomic():
+        # Locks the code and its login: the same code sent twice sets one password.
+        reset = codes.take(PasswordResetCode, code, purpose=_RESET, related="login")
+        if reset is None or not reset.login.is_active:
+            raise CodeRefused
+        user = reset.login
+        password_validation.validate_password(password, user=user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        reset.used_at = timezone.now()
+        reset.save(update_fields=["used_at"])
+        user_end_all_sessions(user=user)
     return user

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from members.views import access_log, inbox, invitations, logins, own_data, people, staff
+from members.views import (
+    access_log,
+    inbox,
+    invitations,
+    logins,
+    own_data,
+    people,
+    reset_codes,
+    staff,
+)
 
 app_name = "members"
 urlpatterns = [
@@ -28,6 +37,9 @@ urlpatterns = [
     # Invitations
     path("people/<int:pk>/invitation/", invitations.invitation_create, name="invitation_create"),
     path("join/", invitations.invitation_redeem, name="invitation_redeem"),
+    # Password reset codes handed over by staff (logins without e-mail)
+    path("logins/<int:pk>/reset-code/", reset_codes.reset_code_create, name="reset_code_create"),
+    path("new-password/", reset_codes.reset_code_redeem, name="reset_code_redeem"),
     # Staff and staffing
     path("staff/", staff.employment_list, name="employment_list"),
     path("staff/add/", staff.employment_create, name="employment_create"),

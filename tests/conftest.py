@@ -171,6 +171,12 @@ def key_on(page: Any) -> str:
 
 
 @pytest.fixture
+def client() -> PageClient:
+    """pytest-django's `client`, following a form page's key redirect as a browser does."""
+    return PageClient()
+
+
+@pytest.fixture
 def client_for() -> Iterator[Any]:
     """client_for(user) gives a test client logged in as that user (None: anonymous)."""
 

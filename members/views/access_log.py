@@ -28,7 +28,7 @@ def _start_of(day: date) -> datetime:
 
 def _filtered(entries: QuerySet[AccessLog], filters: dict[str, Any]) -> QuerySet[AccessLog]:
     if filters["actor"]:
-        entries = entries.filter(actor__username__iexact=filters["actor"])
+        entries = entries.filter(actor=filters["actor"])
     if filters["person"]:
         entries = entries.filter(person_id=filters["person"])
     if filters["action"]:

@@ -1,11 +1,12 @@
 """Invitations: staff hand a registered person a single-use code, and the person creates their own
-login with it on a public page."""
+login with it on a public page (the codes themselves: members.codes)."""
 
 from __future__ import annotations
 
 from xml.etree import ElementTree
 
 import qrcode
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -19,19 +20,17 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from qrcode.image.svg import SvgPathImage
 
-from members import codes, services
+from members import codes, resend, services
 from members.access import get_person_for_user
-from members.forms import InvitationRedeemForm
+from members.forms import CODE_REFUSED, InvitationRedeemForm
+from members.resend import resend_safe
 from members.roles import role_required
 from members.views.people import STAFF
-
-# Wrong codes allowed from one address before it must wait: enough for a drop-in session where
-# several people share the wifi, far too few to guess a code out of 31^10.
-WRONG_CODES = codes.WrongGuesses("members.invitation.redeem", allowed=10, window=10 * 60)
 
 
 @require_POST
 @role_required(*STAFF)
+@resend_safe
 def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Rendered, not redirected: the code exists only in this one response."""
     person = get_person_for_user(request, pk, write=True, log=False)
@@ -41,6 +40,8 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("members:person_detail", pk=person.pk)
     invitation, code = services.invitation_create(actor=request.user, person=person)
+    # Sent again, the button leads to the person's page: the code was shown once, here.
+    resend.saved(request, reverse("members:person_detail", args=[person.pk]))
     return render(
         request,
         "members/invitation_created.html",
@@ -69,38 +70,32 @@ def qr_svg(text: str, *, label: str) -> SafeString:
 
 @login_not_required
 @sensitive_post_parameters("code", "password1", "password2")
+@resend_safe
 def invitation_redeem(request: HttpRequest) -> HttpResponse:
+    """The code is checked before the username: without a valid code nobody learns whether a
+    username exists. Limited like the login (members.codes)."""
     if request.user.is_authenticated:
         messages.info(request, _("You are already logged in."))
         return redirect("home")
     form = InvitationRedeemForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and WRONG_CODES.too_many(request):
-        form.add_error(
-            None, _("Too many wrong codes from this connection. Wait 10 minutes and try again.")
-        )
-        status = 429
-    elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = services.invitation_redeem(
-                code=data["code"], username=data["username"], password=data["password1"]
-            )
-        except services.InvitationRefused:
-            WRONG_CODES.count(request)
-            # One message for unknown, used and expired codes: codes cannot be probed.
-            form.add_error(
-                "code",
-                _(
-                    "This code does not work. It may be mistyped, already used or expired: "
-                    "ask your outreach worker for a new one."
-                ),
-            )
-        except IntegrityError:
-            # Someone took the same username a moment ago.
-            form.add_error("username", _("This username is taken. Choose another one."))
-        else:
-            login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
-            messages.success(request, _("Welcome! Your login is ready."))
-            return redirect("home")
-    return render(request, "members/invitation_redeem.html", {"form": form}, status=status)
+    if request.method == "POST":
+        if not codes.may_try(request):
+            return ratelimit.respond_429(request)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = services.invitation_redeem(
+                    code=data["code"], username=data["username"], password=data["password1"]
+                )
+            except services.CodeRefused:
+                codes.WRONG_CODES.count(request)
+                # One message for unknown, used and expired codes: codes cannot be probed.
+                form.add_error("code", CODE_REFUSED)
+            except (services.UsernameTaken, IntegrityError):
+                # IntegrityError: someone took the same username a moment ago.
+                form.add_error("username", _("This username is taken. Choose another one."))
+            else:
+                login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+                messages.success(request, _("Welcome! Your login is ready."))
+                return redirect("home")
+    return render(request, "members/invitation_redeem.html", {"form": form})

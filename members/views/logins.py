@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members.access import get_user_for_user
+from members.access import get_user_for_user, may_hand_reset_code
 from members.models import User
 from members.roles import Role, held_roles, role_required
 from members.services import user_end_all_sessions, user_suspend
@@ -19,6 +19,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     users = list(User.objects.annotate(session_count=Count("usersession")).order_by("username"))
     for person in users:
         person.role_labels = [role.label for role in held_roles(person)]
+        person.may_reset = person.is_active and may_hand_reset_code(request.user, person)
     return render(request, "members/user_list.html", {"users": users})
 
 

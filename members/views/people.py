@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members import resend, services
-from members.access import get_person_for_user
+from members.access import get_person_for_user, may_hand_reset_code
 from members.forms import CodeForm, ConsentForm, MergeForm, PersonForm, ReasonForm
 from members.ids import parse_id
 from members.models import AccessLog, Person, PossibleDuplicate
@@ -176,6 +176,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if has_role(request.user, Role.COORDINATOR):
         context["log"] = person.access_log.select_related("actor").order_by("-at")[:20]
+    login = person.user
+    context["may_reset"] = (
+        login is not None and login.is_active and may_hand_reset_code(request.user, login)
+    )
     return render(request, "members/person_detail.html", context)
 
 

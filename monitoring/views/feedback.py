@@ -30,9 +30,9 @@ from monitoring.forms import (
 from monitoring.models import Complaint
 
 PAGE_SIZE = 25
-# Wrong codes allowed from one address before it must wait: enough for a drop-in's shared wifi,
-# far too few to guess one of 31^8 codes.
-WRONG_CODES = codes.WrongGuesses("monitoring.feedback.code.failures", allowed=10, window=10 * 60)
+# Wrong codes allowed from one address before it must wait (ACCOUNT_RATE_LIMITS): enough for a
+# drop-in's shared wifi, far too few to guess one of 31^8 codes.
+WRONG_CODES = codes.WrongGuesses("feedback_code_failed")
 STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 
 

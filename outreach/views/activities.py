@@ -120,6 +120,8 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*STAFF)
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A POST here is the attendee search, which changes nothing: a nickname typed in a GET
+    form would end up in the address, the browser's history and the server's logs."""
     activity = get_activity_for_user(request, pk)
     return _render_detail(request, activity, code_form=CodeForm(auto_id="code_%s"))
 
@@ -142,7 +144,8 @@ def _render_detail(
     )
     registered = Attendance.objects.filter(activity=activity).count()
 
-    search = AttendeeSearchForm(request.GET or None)
+    searching = request.method == "POST" and "q" in request.POST
+    search = AttendeeSearchForm(request.POST if searching else None)
     typed = search.cleaned_data["q"].strip() if search.is_valid() else ""
     pickable = (
         visible.filter(erased_at__isnull=True)

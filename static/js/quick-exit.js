@@ -1,13 +1,33 @@
-// Quick exit: leave without keeping this page in the tab's history. Works as a plain link when
-// scripts are off; Shift pressed three times in a row does the same from anywhere on the page.
+// Quick exit (templates/includes/quick_exit.html). Without scripts the button posts the form and
+// the server sends the browser on. With them, the same POST goes in the background and this page
+// is replaced by the neutral one, so Back does not return here. Shift pressed three times in a
+// row does the same from anywhere on the page.
 (function () {
   "use strict";
-  function leave(href) { window.location.replace(href); }
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest("[data-quick-exit]");
-    if (!link) { return; }
+  // Leave after this long even if the server has not answered (a phone losing signal): the
+  // request goes on without the page (keepalive), and the session has no use once it arrives.
+  var WAIT_MS = 1500;
+  var leaving = false;
+
+  function leave(form) {
+    if (leaving) { return; }
+    leaving = true;
+    var go = function () { window.location.replace(form.getAttribute("data-exit-url")); };
+    var timer = setTimeout(go, WAIT_MS);
+    try {
+      // Same origin, so the server signs out and sends Clear-Site-Data.
+      fetch(form.action, {method: "POST", credentials: "same-origin", keepalive: true}).then(function () { clearTimeout(timer); go(); }, function () { clearTimeout(timer); go(); });
+    } catch (error) {
+      clearTimeout(timer);
+      form.submit();
+    }
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("[data-quick-exit]");
+    if (!form) { return; }
     event.preventDefault();
-    leave(link.href);
+    leave(form);
   });
   var presses = 0;
   var timer = null;
@@ -17,8 +37,8 @@
     clearTimeout(timer);
     timer = setTimeout(function () { presses = 0; }, 1000);
     if (presses === 3) {
-      var link = document.querySelector("[data-quick-exit]");
-      if (link) { leave(link.href); }
+      var form = document.querySelector("[data-quick-exit]");
+      if (form) { leave(form); }
     }
   });
 }());

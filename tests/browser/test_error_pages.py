@@ -25,7 +25,7 @@ def test_a_missing_page_on_a_phone(
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     assert page.title() == settings.SITE_NAME
-    expect(page.get_by_role("link", name="Quick exit")).to_be_visible()
+    expect(page.get_by_role("button", name="Quick exit")).to_be_visible()
     assert_accessible(page)
     assert_fits_the_screen(page)
 

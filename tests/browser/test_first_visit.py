@@ -40,7 +40,7 @@ def test_an_outreach_worker_logs_in_and_leaves_with_quick_exit(
     assert_fits_the_screen(page)
     assert_accessible(page)
 
-    page.get_by_role("link", name="Quick exit").click()
+    page.get_by_role("button", name="Quick exit").click()
     page.wait_for_url("**/accounts/login/?left=1")
     page.goto(live_server.url)
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()  # the session is gone

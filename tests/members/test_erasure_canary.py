@@ -29,6 +29,7 @@ from members.models import (
     Invitation,
     NotificationPreference,
     OutsideAccess,
+    PasswordResetCode,
     Person,
     PossibleDuplicate,
     Reminder,
@@ -135,6 +136,7 @@ def planted(hotspot: Hotspot, outreach_worker: User, coordinator: User) -> dict[
         earlier,
         make(Consent, person=person, purpose=Consent.Purpose.EMAIL_REMINDERS),
         make(Invitation, person=person, created_by=outreach_worker, expires_at=now),
+        make(PasswordResetCode, login=login, created_by=outreach_worker, expires_at=now),
         make(OutsideAccess, person=person, worker=outreach_worker, expires_at=now),
         make(
             PossibleDuplicate,

@@ -39,10 +39,18 @@ def create_url(person: Person | int) -> str:
     return reverse("members:invitation_create", args=[getattr(person, "pk", person)])
 
 
-def redeem(client: Client, code: str, username: str = "sunny.new", **fields: str) -> Any:
+def redeem(
+    client: Client,
+    code: str,
+    username: str = "sunny.new",
+    address: str = "127.0.0.1",
+    **fields: str,
+) -> Any:
     data = {"code": code, "username": username, "password1": NEW_PASSWORD}
     data["password2"] = data["password1"]
-    return client.post(reverse("members:invitation_redeem"), {**data, **fields})
+    return client.post(
+        reverse("members:invitation_redeem"), {**data, **fields}, REMOTE_ADDR=address
+    )
 
 
 # --- The service -----------------------------------------------------------------------------
@@ -88,7 +96,7 @@ def test_a_new_invitation_stops_the_older_unused_ones(
     first.refresh_from_db()
     assert not first.is_usable(timezone.now())
     assert second.is_usable(timezone.now())
-    with pytest.raises(services.InvitationRefused):
+    with pytest.raises(services.CodeRefused):
         services.invitation_redeem(code=first_code, username="first", password=NEW_PASSWORD)
     services.invitation_redeem(code=second_code, username="second", password=NEW_PASSWORD)
 
@@ -118,7 +126,7 @@ def test_a_non_member_gets_a_login_without_the_member_role(
 def test_a_code_works_only_once(outreach_worker: User, person: Person) -> None:
     _invitation, code = services.invitation_create(actor=outreach_worker, person=person)
     services.invitation_redeem(code=code, username="sunny.new", password=NEW_PASSWORD)
-    with pytest.raises(services.InvitationRefused):
+    with pytest.raises(services.CodeRefused):
         services.invitation_redeem(code=code, username="sunny.again", password=NEW_PASSWORD)
     assert not User.objects.filter(username="sunny.again").exists()
 
@@ -128,7 +136,7 @@ def test_an_expired_code_is_refused(outreach_worker: User, person: Person) -> No
     eight_days_later = timezone.now() + timedelta(days=8)
     with (
         mock.patch("django.utils.timezone.now", return_value=eight_days_later),
-        pytest.raises(services.InvitationRefused),
+        pytest.raises(services.CodeRefused),
     ):
         services.invitation_redeem(code=code, username="sunny.new", password=NEW_PASSWORD)
     person.refresh_from_db()
@@ -356,7 +364,7 @@ def test_guessing_codes_is_slowed_down(client: Client, code: str, person: Person
         assert redeem(client, guess).context["form"].errors["code"][0].startswith(REFUSED)
     response = redeem(client, code)
     assert response.status_code == 429
-    assert "Too many wrong codes" in response.content.decode()
+    assert "Too many tries" in response.content.decode()
     person.refresh_from_db()
     assert person.user is None
     assert Invitation.objects.get().used_at is None
@@ -368,3 +376,60 @@ def test_typing_mistakes_other_than_the_code_do_not_count_as_guesses(
     for _ in range(12):
         redeem(client, code, password2="not-the-same-password")
     assert redeem(client, code).status_code == 302
+
+
+# --- Item 7: nothing about usernames without a valid code; limited like the login ----------------
+
+
+@pytest.mark.parametrize("typed", ["ABCD-EFGH-JK", "ABCD-0000", ""])
+def test_without_a_valid_code_nothing_is_said_about_the_username(
+    client: Client, member: User, typed: str
+) -> None:
+    """A taken and a free username get the same answer when the code does not work."""
+    taken = redeem(client, typed, username="MEMBER.test").context["form"].errors
+    free = redeem(Client(), typed, username="nobody.has.this").context["form"].errors
+    assert "username" not in taken
+    assert taken == free
+    assert "This username is taken" not in str(taken)
+
+
+def test_with_a_valid_code_a_taken_username_is_said_and_the_code_stays_usable(
+    client: Client, code: str, member: User
+) -> None:
+    response = redeem(client, code, username="Member.Test")
+    assert "This username is taken" in response.context["form"].errors["username"][0]
+    assert "code" not in response.context["form"].errors
+    assert redeem(client, code)["Location"] == reverse("home")
+
+
+def test_trying_usernames_from_one_address_meets_a_429(
+    client: Client, member: User, figure: Any
+) -> None:
+    """The review's probe: 200 usernames in a row. Mistyped codes are not wrong guesses, yet
+    every form sent counts."""
+    statuses = [redeem(client, "ABCD-0000", username=f"member.{n}").status_code for n in range(200)]
+    answered = statuses.index(429)
+    figure("AU-6", "join forms answered from one address before 429 (of 200)", answered)
+    assert answered <= 20
+    assert set(statuses[answered:]) == {429}
+    page = redeem(client, "ABCD-0000")
+    assert "Too many tries" in page.content.decode()
+    assert "Wait a few minutes" in page.content.decode()
+
+
+def test_the_limit_is_per_address(client: Client, code: str) -> None:
+    for _ in range(21):
+        redeem(client, "ABCD-0000", address="203.0.113.5")
+    assert redeem(client, "ABCD-0000", address="203.0.113.5").status_code == 429
+    assert redeem(Client(), code, address="203.0.113.6")["Location"] == reverse("home")
+
+
+def test_the_cache_never_holds_the_address(client: Client) -> None:
+    from django.db import connection as db
+
+    redeem(client, "ABCD-EFGH-JK", address="198.51.100.77")
+    with db.cursor() as cursor:
+        cursor.execute("SELECT cache_key, value FROM django_cache")
+        rows = cursor.fetchall()
+    assert rows
+    assert not any("198.51.100.77" in f"{key} {value}" for key, value in rows)

@@ -12,7 +12,7 @@ from uuid import uuid4
 
 import pytest
 from django.db import connection, connections
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -198,6 +198,10 @@ def resend_safe_views() -> set[str]:
 # the test below.
 CREATING = {
     "members:person_register",
+    "members:invitation_create",
+    "members:invitation_redeem",
+    "members:reset_code_create",
+    "members:reset_code_redeem",
     "members:person_open_outside",
     "members:employment_create",
     "outreach:contact_create",
@@ -234,3 +238,17 @@ CREATING = {
 
 def test_every_creating_form_is_resend_safe() -> None:
     assert resend_safe_views() == CREATING
+
+
+def test_passwords_and_handed_codes_stay_out_of_the_digest() -> None:
+    """A fast digest of a password would undo its slow hash: sends that differ only in the
+    password or in a field the view declares sensitive (a handed code) digest alike."""
+
+    def digest(**answers: str) -> str:
+        request = RequestFactory().post("/members/new-password/", answers)
+        request.sensitive_post_parameters = ["code", "password1", "password2"]
+        return resend._digest(request)
+
+    first = digest(code="ABCD-EFGH-JK", username="sun", password1="first-Secret-4471")
+    assert first == digest(code="ZZZZ-EFGH-JK", username="sun", password1="other-Secret-9902")
+    assert first != digest(code="ABCD-EFGH-JK", username="moon", password1="first-Secret-4471")

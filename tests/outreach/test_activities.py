@@ -7,6 +7,7 @@ hotspot's activity does not exist for them (404 on every page of it, as for a mi
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -403,8 +404,21 @@ def test_the_short_list_offers_the_hotspots_people_and_finds_others_by_nickname(
 
     offered = client.get(url).context["picks"]
     assert offered == [person]  # not Comet (already on the list), not the erased record
-    assert client.get(url, {"q": "UNN"}).context["picks"] == [person]
-    assert client.get(url, {"q": "nobody"}).context["picks"] == []
+    assert client.post(url, {"q": "UNN"}).context["picks"] == [person]
+    assert client.post(url, {"q": "nobody"}).context["picks"] == []
+
+
+def test_the_nickname_searched_stays_out_of_the_address(
+    client_for: Any, outreach_worker: User, activity: GroupActivity, person: Person
+) -> None:
+    """A GET form would keep /outreach/activities/2/?q=Sunny in the history and the logs."""
+    client = client_for(outreach_worker)
+    url = reverse("outreach:activity_detail", args=[activity.pk])
+    page = client.get(url).content.decode()
+    form = re.search(r'<form method="(\w+)" action="([^"]*)"[^>]*role="search"', page)
+    assert form is not None and form.groups() == ("post", url)
+    # An old bookmark with the search in it is ignored.
+    assert client.get(url, {"q": "nobody"}).context["picks"] == [person]
 
 
 def test_the_attendee_list_names_only_people_the_reader_may_see(

@@ -502,6 +502,23 @@ def test_a_post_without_a_csrf_token_is_refused(
     expected = MATRIX[pattern.key]
     values = {name: world[key].pk for name, key in expected.get("path", {}).items()}
     client = client_as(personas[role], enforce_csrf_checks=True)
+    if expected.get("csrf_exempt"):
+        # Sent by another site without a token: it may answer, but must change nothing.
+        response = client.post(
+            fill(pattern.route, values),
+            {"anything": "1"},
+            HTTP_SEC_FETCH_SITE="cross-site",
+            HTTP_ORIGIN="https://elsewhere.example",
+        )
+        TOTALS["csrf_exempt"] += 1
+        figure(
+            "HD-3",
+            "token-exempt patterns a cross-site POST changed nothing on",
+            TOTALS["csrf_exempt"],
+        )
+        assert "Clear-Site-Data" not in response
+        assert client.get(reverse("home")).status_code == 200
+        return
     response = client.post(fill(pattern.route, values), {"anything": "1"})
     TOTALS["csrf_posts"] += 1
     TOTALS["csrf_not_403"] += response.status_code != 403

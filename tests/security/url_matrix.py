@@ -34,8 +34,11 @@ MATRIX: dict[str, dict[str, Any]] = {
         "other_worker": "ok ok",
         "coordinator": "ok ok",
     },
-    # Leaves for the neutral site and ends the session, for anyone, logged in or not.
+    # Leaves for the neutral site, for anyone, logged in or not. Exempt from the CSRF token (a
+    # stale one must never keep someone here): only a POST the browser marks as sent from this
+    # site ends the session, which the CSRF test checks instead of a 403.
     "quick_exit": {
+        "csrf_exempt": True,
         "anonymous": "ok ok",
         "member": "ok ok",
         "worker": "ok ok",
@@ -439,6 +442,25 @@ MATRIX: dict[str, dict[str, Any]] = {
         "coordinator": "method ok",
     },
     "members:invitation_redeem": {
+        "anonymous": "ok ok",
+        "member": "ok ok",
+        "worker": "ok ok",
+        "other_worker": "ok ok",
+        "coordinator": "ok ok",
+    },
+    # Only staff hand out reset codes: a coordinator for any login but their own and an
+    # administrator's; a worker only for a member's login of their hotspots (the spare login
+    # has no record there: 404).
+    "members:reset_code_create": {
+        "path": {"pk": "login"},
+        "anonymous": "login login",
+        "member": "method denied",
+        "worker": "method denied",
+        "other_worker": "method denied",
+        "coordinator": "method ok",
+    },
+    # Public, like the join page; someone logged in is sent home.
+    "members:reset_code_redeem": {
         "anonymous": "ok ok",
         "member": "ok ok",
         "worker": "ok ok",
