@@ -9,6 +9,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,7 +27,8 @@ from members.models import (
     PossibleDuplicate,
     User,
 )
-from outreach.models import Attendance, Referral
+from members.roles import Role, has_role
+from outreach.models import Attendance, Hotspot, Referral
 
 # --- Logins ----------------------------------------------------------------------------------
 
@@ -96,13 +98,33 @@ def person_register(*, actor: User, uic_hash: str, **fields: Any) -> Person:
 
 
 def person_update(*, actor: User, person: Person, changed: list[str]) -> Person:
-    """Save a person edited through a form; the log names the fields, never their values."""
+    """Save the fields of a person that were changed through a form, and only those: a field
+    nobody touched is never written back. The log names the fields, never their values. A
+    move to another hotspot is for coordinators only and gets its own line, naming both."""
     with transaction.atomic():
-        person.save()
-        access_log_write(
-            actor=actor, person=person, action=AccessLog.Action.CHANGE, detail=", ".join(changed)
-        )
+        before = Person.objects.select_for_update().select_related("hotspot").get(pk=person.pk)
+        moved = person.hotspot_id != before.hotspot_id
+        if moved and not has_role(actor, Role.COORDINATOR):
+            raise PermissionDenied("Only a coordinator moves a person to another hotspot.")
+        fields = [name for name in changed if name != "hotspot"]
+        person.save(update_fields=fields + (["hotspot"] if moved else []))
+        if moved:
+            access_log_write(
+                actor=actor,
+                person=person,
+                action=AccessLog.Action.MOVE,
+                detail=f"from {_hotspot_label(before.hotspot)} to {_hotspot_label(person.hotspot)}",
+            )
+        if fields or not moved:
+            access_log_write(
+                actor=actor, person=person, action=AccessLog.Action.CHANGE, detail=", ".join(fields)
+            )
     return person
+
+
+def _hotspot_label(hotspot: Hotspot | None) -> str:
+    # A hotspot's name and number: never anything about the person.
+    return f"{hotspot.name} (#{hotspot.pk})" if hotspot is not None else "no hotspot"
 
 
 def outside_access_grant(*, worker: User, person: Person, reason: str) -> OutsideAccess:

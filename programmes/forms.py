@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from members.choices import offer_current
 from members.models import User
 from programmes.models import (
     BudgetLine,
@@ -194,10 +195,10 @@ class OptionForm(forms.ModelForm):
     def __init__(self, *args: Any, round: Round, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.round = round
-        needs = Q(status=Need.Status.SHORTLISTED)
-        if self.instance.need_id:
-            needs |= Q(pk=self.instance.need_id)
-        self.fields["need"].queryset = Need.objects.filter(needs).order_by("title", "pk")
+        self.fields["need"].queryset = Need.objects.filter(status=Need.Status.SHORTLISTED).order_by(
+            "title", "pk"
+        )
+        offer_current(self, "need")
         self.fields["title"].required = False
         self.fields["pictogram"].choices = [
             (
@@ -423,6 +424,8 @@ class ProgrammeForm(forms.ModelForm):
             help_text=_("The priority members voted for that this programme serves.")
         )
         self.fields["lead"].queryset = peer_staff()  # type: ignore[attr-defined]
+        # A lead who has left since stays the lead until a coordinator chooses another.
+        offer_current(self, "lead", "priority")
         if self.instance.pk is None:
             # A new programme is planned first.
             del self.fields["status"]
@@ -458,11 +461,11 @@ class StageForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        current = Q(pk__in=self.instance.committee.values("pk")) if self.instance.pk else Q()
-        # Members. Someone on the committee who has since left stays listed, to be taken off.
         self.fields["committee"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            Q(is_member=True, is_active=True) | current
+            is_member=True, is_active=True
         ).order_by("username")
+        # Someone on the committee who has since left stays listed, to be taken off.
+        offer_current(self, "committee")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

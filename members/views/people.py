@@ -177,11 +177,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     posting = request.method == "POST"
     person = get_person_for_user(request, pk, write=True, log=not posting)
+    coordinator = has_role(request.user, Role.COORDINATOR)
     form = PersonForm(
         request.POST or None,
         instance=person,
         hotspots=hotspots_visible_to(request.user),
-        hotspot_required=not has_role(request.user, Role.COORDINATOR),
+        may_move=coordinator,
     )
     if posting and form.is_valid():
         services.person_update(actor=request.user, person=form.instance, changed=form.changed_data)

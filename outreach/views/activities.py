@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
+from django.db.models import Count, ExpressionWrapper, F, IntegerField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,7 +30,7 @@ from outreach.access import (
     may_change_activity,
 )
 from outreach.forms import AttendeeSearchForm, GroupActivityForm
-from outreach.models import Attendance, GroupActivity, Hotspot
+from outreach.models import Attendance, GroupActivity
 
 STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 PAGE_SIZE = 20
@@ -74,19 +74,13 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 def _activity_form(request: HttpRequest, activity: GroupActivity) -> GroupActivityForm:
     coordinator = has_role(request.user, Role.COORDINATOR)
-    hotspots = hotspots_visible_to(request.user)
-    if activity.hotspot_id is not None and not coordinator:
-        # A facilitator may keep a hotspot they are no longer assigned to.
-        hotspots = Hotspot.objects.filter(
-            Q(pk__in=hotspots.values("pk")) | Q(pk=activity.hotspot_id)
-        )
     # A worker's new activity belongs to one of their hotspots, or it would be out of their sight
     # once someone else facilitates it; only a coordinator opens one to the whole community.
     required = not coordinator and not (activity.pk and activity.hotspot_id is None)
     return GroupActivityForm(
         request.POST or None,
         instance=activity,
-        hotspots=hotspots,
+        hotspots=hotspots_visible_to(request.user),
         hotspot_required=required,
         user=request.user,
     )
