@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from members import codes
 from members.models import (
@@ -33,20 +34,112 @@ from outreach.models import Attendance, Hotspot, Referral
 # --- Logins ----------------------------------------------------------------------------------
 
 
-def user_end_all_sessions(*, user: User) -> int:
-    """End every session of `user` at once (a lost or seized phone). Returns how many ended."""
+class LoginChangeRefused(Exception):
+    """A suspension or reactivation the rules forbid; the message says why, for the page."""
+
+
+def user_end_all_sessions(*, user: User, actor: User | None = None) -> int:
+    """End every session of `user` at once (a lost or seized phone). Returns how many ended.
+    Done by someone (`actor`), it goes to the access log."""
     with transaction.atomic():
         sessions = list(UserSession.objects.select_for_update().filter(user=user))
         for session in sessions:
             session.end()
+        if actor is not None:
+            access_log_write(
+                actor=actor,
+                login=user,
+                person=_record_of(user),
+                action=AccessLog.Action.END_SESSIONS,
+                detail=f"{len(sessions)} session(s)",
+            )
     return len(sessions)
 
 
-def user_suspend(*, user: User) -> int:
-    """Lost phone, one step: the login stops working and every open session ends."""
+def user_suspend_refusal(*, actor: User, user: User, active_coordinators: int) -> str | None:
+    """Why `actor` may not suspend `user`, or None. An administrator is managed only in the
+    administration site; nobody locks themself out; the last coordinator stays, or nobody could
+    manage logins any more."""
+    if user.is_superuser:
+        return _("An administrator's login cannot be suspended here.")
+    if user.pk == actor.pk:
+        return _("You cannot suspend your own login.")
+    if user.is_active and user.is_coordinator and active_coordinators <= 1:
+        return _(
+            "%(username)s is the only active coordinator. Without them nobody could manage "
+            "logins: ask an administrator to make someone else a coordinator first."
+        ) % {"username": user.username}
+    return None
+
+
+def user_suspend(*, actor: User, user: User) -> int:
+    """Lost phone, one step: the login stops working and every open session ends. Returns how
+    many sessions ended; raises LoginChangeRefused (see user_suspend_refusal). The login and
+    every active coordinator are locked first, in one order, so two coordinators suspending each
+    other at once cannot leave none: the second sees the first's change and is refused."""
     with transaction.atomic():
+        locked = list(
+            User.objects.select_for_update()
+            .filter(Q(pk=user.pk) | Q(is_coordinator=True, is_active=True))
+            .order_by("pk")
+        )
+        user = next(u for u in locked if u.pk == user.pk)
+        active_coordinators = sum(u.is_active and u.is_coordinator for u in locked)
+        refusal = user_suspend_refusal(
+            actor=actor, user=user, active_coordinators=active_coordinators
+        )
+        if refusal is not None:
+            raise LoginChangeRefused(refusal)
+        if not user.is_active:
+            return 0  # a second tap: already done and logged
         User.objects.filter(pk=user.pk).update(is_active=False)
-        return user_end_all_sessions(user=user)
+        ended = user_end_all_sessions(user=user)
+        access_log_write(
+            actor=actor,
+            login=user,
+            person=_record_of(user),
+            action=AccessLog.Action.SUSPEND,
+            detail=f"{ended} session(s) ended",
+        )
+    return ended
+
+
+def is_erased_login(user: User) -> bool:
+    """The login of someone whose data was erased (person_erase renames it and takes away its
+    password): closed for good."""
+    return user.username.startswith("erased-") and not user.has_usable_password()
+
+
+def user_reactivate_refusal(*, user: User) -> str | None:
+    """Why a suspended login may not be turned back on, or None."""
+    if is_erased_login(user):
+        return _("This login was closed when its owner's data was erased. It stays closed.")
+    if user.is_superuser:
+        return _("An administrator's login is managed in the administration site.")
+    return None
+
+
+def user_reactivate(*, actor: User, user: User) -> bool:
+    """Turn a suspended login back on. True when it was suspended; raises LoginChangeRefused
+    for an erased login or an administrator's."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        refusal = user_reactivate_refusal(user=user)
+        if refusal is not None:
+            raise LoginChangeRefused(refusal)
+        if user.is_active:
+            return False
+        User.objects.filter(pk=user.pk).update(is_active=True)
+        user.is_active = True
+        access_log_write(
+            actor=actor, login=user, person=_record_of(user), action=AccessLog.Action.REACTIVATE
+        )
+    return True
+
+
+def _record_of(user: User) -> Person | None:
+    """The person's record linked to a login, if any: a line about their login is theirs to see."""
+    return Person.objects.filter(user=user).first()
 
 
 # --- Access log ------------------------------------------------------------------------------
