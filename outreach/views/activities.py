@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from members.access import get_person_for_user
 from members.forms import CodeForm
 from members.ids import parse_id
+from members.lookup import lookup_allowed, too_many_lookups
 from members.models import Person
 from members.roles import Role, has_role, role_required
 from outreach import services
@@ -190,6 +191,8 @@ def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     code_form = CodeForm(request.POST, auto_id="code_%s")
     same_code = None
     if code_form.is_valid():
+        if not lookup_allowed(request):
+            return too_many_lookups(request)
         same_code = list(
             Person.objects.visible_to(request.user)
             .filter(uic_hash=code_form.cleaned_data["uic_hash"], erased_at__isnull=True)
