@@ -173,9 +173,11 @@ def test_a_staff_login_without_a_record_is_logged_by_login_only(
 def test_nobody_suspends_an_administrator(
     client_for: Any, coordinator: User, administrator: User
 ) -> None:
+    make_user("member.other", is_member=True)
     client = client_for(coordinator)
     page = client.get(reverse("members:user_list")).content.decode()
-    assert f"Suspend {administrator.username}" not in page
+    assert "Suspend and sign out: member.other" in page
+    assert f"Suspend and sign out: {administrator.username}" not in page
     response = client.post(reverse("members:user_suspend", args=[administrator.pk]), follow=True)
     assert "An administrator&#x27;s login cannot be suspended here." in response.content.decode()
     administrator.refresh_from_db()
@@ -188,7 +190,7 @@ def test_suspending_oneself_is_explained_and_offered_nowhere(
 ) -> None:
     client = client_for(coordinator)
     page = client.get(reverse("members:user_list")).content.decode()
-    assert f"Suspend {coordinator.username}" not in page
+    assert f"Suspend and sign out: {coordinator.username}" not in page
     response = client.post(reverse("members:user_suspend", args=[coordinator.pk]), follow=True)
     assert "You cannot suspend your own login." in response.content.decode()
     assert not AccessLog.objects.exists()
