@@ -195,7 +195,11 @@ def person_update(*, actor: User, person: Person, changed: list[str]) -> Person:
     nobody touched is never written back. The log names the fields, never their values. A
     move to another hotspot is for coordinators only and gets its own line, naming both."""
     with transaction.atomic():
-        before = Person.objects.select_for_update().select_related("hotspot").get(pk=person.pk)
+        before = (
+            Person.objects.select_for_update(of=("self",))
+            .select_related("hotspot")
+            .get(pk=person.pk)
+        )
         moved = person.hotspot_id != before.hotspot_id
         if moved and not has_role(actor, Role.COORDINATOR):
             raise PermissionDenied("Only a coordinator moves a person to another hotspot.")
