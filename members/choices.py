@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 
 
 def offer_current(form: forms.ModelForm, *names: str) -> None:
@@ -30,7 +29,7 @@ def offer_current(form: forms.ModelForm, *names: str) -> None:
             if value is None:
                 continue
             current = [value]
+        # Combined with OR, the field keeps its own ordering and select_related (the labels).
         limited = field.queryset
-        field.queryset = limited.model._default_manager.filter(
-            Q(pk__in=limited.values("pk")) | Q(pk__in=current)
-        ).order_by(*limited.query.order_by)
+        held = limited.model._default_manager.filter(pk__in=current)
+        field.queryset = limited | (held.distinct() if limited.query.distinct else held)
