@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members import codes
+from members.choices import offer_current
 from members.ids import parse_id
 from members.models import AccessLog, Consent, Employment, Person, User
 from members.services import INVITATION_CODE_LENGTH, RESET_CODE_LENGTH
@@ -93,12 +94,23 @@ class PersonForm(forms.ModelForm):
         }
 
     def __init__(
-        self, *args: Any, hotspots: Any = None, hotspot_required: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        hotspots: Any = None,
+        hotspot_required: bool = False,
+        may_move: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not may_move:
+            # Moving someone to another hotspot is a coordinator's decision: the page shows
+            # the hotspot instead of a select, which could not show one outside `hotspots`.
+            del self.fields["hotspot"]
+            return
         field = self.fields["hotspot"]
         if hotspots is not None:
             field.queryset = hotspots
+        offer_current(self, "hotspot")
         # An outreach worker sees only people of their hotspots: someone they register without
         # one would vanish from their own list at once.
         field.required = hotspot_required
@@ -286,11 +298,9 @@ class EmploymentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        users = User.objects.filter(is_active=True)
-        if self.instance.user_id is not None:
-            # A post of someone whose login is suspended can still be corrected or ended.
-            users = users | User.objects.filter(pk=self.instance.user_id)
-        self.fields["user"].queryset = users.order_by("username")
+        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("username")
+        # A post of someone whose login is suspended can still be corrected or ended.
+        offer_current(self, "user")
 
     def clean_monthly_pay(self) -> Any:
         pay = self.cleaned_data.get("monthly_pay")

@@ -71,6 +71,15 @@ class PersonQuerySet(models.QuerySet["Person"]):
             return people.filter(user=user)
         return people.none()
 
+    def at_hotspots_of(self, worker: Any) -> PersonQuerySet:
+        """The people of the hotspots assigned to `worker` now: their own people, without the
+        records opened from outside for a few hours (and, for a worker who also coordinates,
+        without everyone else)."""
+        from outreach.models import Assignment
+
+        hotspots = Assignment.objects.current().filter(worker=worker).values("hotspot")
+        return self.filter(merged_into__isnull=True, hotspot__in=hotspots)
+
 
 class Person(models.Model):
     """Someone the organization reaches. Known by a keyed hash of their code and an optional

@@ -118,10 +118,11 @@ def resend_safe(view: View | None = None, *, unlinked: bool = False) -> Any:
                 if key is None:
                     return HttpResponseRedirect(address_with_fresh_key(request))
                 request.form_key = key  # type: ignore[attr-defined]
+                # Back to a page whose form was already sent (to this page or, from a page
+                # such as a need's, to another address): it says so and offers a new one.
                 sent = Submission.objects.filter(
-                    key=key, scope=_scope(request), user=_owner(request, unlinked=unlinked)
+                    key=key, user=_owner(request, unlinked=unlinked)
                 ).exists()
-                # Back to a form already sent: the page says so and offers a new, empty one.
                 request.form_restart_url = (  # type: ignore[attr-defined]
                     address_with_fresh_key(request) if sent else None
                 )

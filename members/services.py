@@ -8,9 +8,11 @@ from typing import Any
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from members import codes, personal_data
 from members.models import (
@@ -26,25 +28,118 @@ from members.models import (
     PossibleDuplicate,
     User,
 )
-from outreach.models import Attendance
+from members.roles import Role, has_role
+from outreach.models import Attendance, Hotspot
 
 # --- Logins ----------------------------------------------------------------------------------
 
 
-def user_end_all_sessions(*, user: User) -> int:
-    """End every session of `user` at once (a lost or seized phone). Returns how many ended."""
+class LoginChangeRefused(Exception):
+    """A suspension or reactivation the rules forbid; the message says why, for the page."""
+
+
+def user_end_all_sessions(*, user: User, actor: User | None = None) -> int:
+    """End every session of `user` at once (a lost or seized phone). Returns how many ended.
+    Done by someone (`actor`), it goes to the access log."""
     with transaction.atomic():
         sessions = list(UserSession.objects.select_for_update().filter(user=user))
         for session in sessions:
             session.end()
+        if actor is not None:
+            access_log_write(
+                actor=actor,
+                login=user,
+                person=_record_of(user),
+                action=AccessLog.Action.END_SESSIONS,
+                detail=f"{len(sessions)} session(s)",
+            )
     return len(sessions)
 
 
-def user_suspend(*, user: User) -> int:
-    """Lost phone, one step: the login stops working and every open session ends."""
+def user_suspend_refusal(*, actor: User, user: User, active_coordinators: int) -> str | None:
+    """Why `actor` may not suspend `user`, or None. An administrator is managed only in the
+    administration site; nobody locks themself out; the last coordinator stays, or nobody could
+    manage logins any more."""
+    if user.is_superuser:
+        return _("An administrator's login cannot be suspended here.")
+    if user.pk == actor.pk:
+        return _("You cannot suspend your own login.")
+    if user.is_active and user.is_coordinator and active_coordinators <= 1:
+        return _(
+            "%(username)s is the only active coordinator. Without them nobody could manage "
+            "logins: ask an administrator to make someone else a coordinator first."
+        ) % {"username": user.username}
+    return None
+
+
+def user_suspend(*, actor: User, user: User) -> int:
+    """Lost phone, one step: the login stops working and every open session ends. Returns how
+    many sessions ended; raises LoginChangeRefused (see user_suspend_refusal). The login and
+    every active coordinator are locked first, in one order, so two coordinators suspending each
+    other at once cannot leave none: the second sees the first's change and is refused."""
     with transaction.atomic():
+        locked = list(
+            User.objects.select_for_update()
+            .filter(Q(pk=user.pk) | Q(is_coordinator=True, is_active=True))
+            .order_by("pk")
+        )
+        user = next(u for u in locked if u.pk == user.pk)
+        active_coordinators = sum(u.is_active and u.is_coordinator for u in locked)
+        refusal = user_suspend_refusal(
+            actor=actor, user=user, active_coordinators=active_coordinators
+        )
+        if refusal is not None:
+            raise LoginChangeRefused(refusal)
+        if not user.is_active:
+            return 0  # a second tap: already done and logged
         User.objects.filter(pk=user.pk).update(is_active=False)
-        return user_end_all_sessions(user=user)
+        ended = user_end_all_sessions(user=user)
+        access_log_write(
+            actor=actor,
+            login=user,
+            person=_record_of(user),
+            action=AccessLog.Action.SUSPEND,
+            detail=f"{ended} session(s) ended",
+        )
+    return ended
+
+
+def is_erased_login(user: User) -> bool:
+    """The login of someone whose data was erased (person_erase renames it and takes away its
+    password): closed for good."""
+    return user.username.startswith("erased-") and not user.has_usable_password()
+
+
+def user_reactivate_refusal(*, user: User) -> str | None:
+    """Why a suspended login may not be turned back on, or None."""
+    if is_erased_login(user):
+        return _("This login was closed when its owner's data was erased. It stays closed.")
+    if user.is_superuser:
+        return _("An administrator's login is managed in the administration site.")
+    return None
+
+
+def user_reactivate(*, actor: User, user: User) -> bool:
+    """Turn a suspended login back on. True when it was suspended; raises LoginChangeRefused
+    for an erased login or an administrator's."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        refusal = user_reactivate_refusal(user=user)
+        if refusal is not None:
+            raise LoginChangeRefused(refusal)
+        if user.is_active:
+            return False
+        User.objects.filter(pk=user.pk).update(is_active=True)
+        user.is_active = True
+        access_log_write(
+            actor=actor, login=user, person=_record_of(user), action=AccessLog.Action.REACTIVATE
+        )
+    return True
+
+
+def _record_of(user: User) -> Person | None:
+    """The person's record linked to a login, if any: a line about their login is theirs to see."""
+    return Person.objects.filter(user=user).first()
 
 
 # --- Access log ------------------------------------------------------------------------------
@@ -96,13 +191,37 @@ def person_register(*, actor: User, uic_hash: str, **fields: Any) -> Person:
 
 
 def person_update(*, actor: User, person: Person, changed: list[str]) -> Person:
-    """Save a person edited through a form; the log names the fields, never their values."""
+    """Save the fields of a person that were changed through a form, and only those: a field
+    nobody touched is never written back. The log names the fields, never their values. A
+    move to another hotspot is for coordinators only and gets its own line, naming both."""
     with transaction.atomic():
-        person.save()
-        access_log_write(
-            actor=actor, person=person, action=AccessLog.Action.CHANGE, detail=", ".join(changed)
+        before = (
+            Person.objects.select_for_update(of=("self",))
+            .select_related("hotspot")
+            .get(pk=person.pk)
         )
+        moved = person.hotspot_id != before.hotspot_id
+        if moved and not has_role(actor, Role.COORDINATOR):
+            raise PermissionDenied("Only a coordinator moves a person to another hotspot.")
+        fields = [name for name in changed if name != "hotspot"]
+        person.save(update_fields=fields + (["hotspot"] if moved else []))
+        if moved:
+            access_log_write(
+                actor=actor,
+                person=person,
+                action=AccessLog.Action.MOVE,
+                detail=f"from {_hotspot_label(before.hotspot)} to {_hotspot_label(person.hotspot)}",
+            )
+        if fields or not moved:
+            access_log_write(
+                actor=actor, person=person, action=AccessLog.Action.CHANGE, detail=", ".join(fields)
+            )
     return person
+
+
+def _hotspot_label(hotspot: Hotspot | None) -> str:
+    # A hotspot's name and number: never anything about the person.
+    return f"{hotspot.name} (#{hotspot.pk})" if hotspot is not None else "no hotspot"
 
 
 def outside_access_grant(*, worker: User, person: Person, reason: str) -> OutsideAccess:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("logins/", logins.user_list, name="user_list"),
     path("logins/<int:pk>/end-sessions/", logins.user_end_sessions, name="user_end_sessions"),
     path("logins/<int:pk>/suspend/", logins.user_suspend_login, name="user_suspend"),
+    path("logins/<int:pk>/reactivate/", logins.user_reactivate_login, name="user_reactivate"),
     # People reached (outreach workers and coordinators)
     path("people/", people.person_list, name="person_list"),
     path("people/find/", people.person_find, name="person_find"),

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.choices import offer_current
 from members.models import User
 from members.widgets import QuickSelect
 from outreach.indicators_contacts import Period
@@ -515,14 +516,14 @@ class GroupActivityForm(forms.ModelForm):
                 self.initial["hotspot"] = choices[0].pk
                 hotspot.empty_label = None
         facilitator = self.fields["facilitator"]
-        # Staff who can log in, and whoever facilitates already (even if they have left since).
+        # Staff who can log in.
         facilitator.queryset = User.objects.filter(
-            Q(is_active=True, is_outreach_worker=True)
-            | Q(is_active=True, is_coordinator=True)
-            | Q(pk=self.instance.facilitator_id)
+            Q(is_active=True, is_outreach_worker=True) | Q(is_active=True, is_coordinator=True)
         ).order_by("username")
         if self.instance.pk is None:
             self.initial["facilitator"] = user.pk
+        # A facilitator who has left since, or a hotspot the user no longer serves, stays as is.
+        offer_current(self, "hotspot", "facilitator")
 
 
 class AttendeeSearchForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from members.choices import offer_current
 from members.models import User
 from programmes.models import (
     BudgetLine,
@@ -24,21 +25,42 @@ from programmes.models import (
     Stage,
     Update,
 )
-from programmes.services import ROUND_TURNOUT_FLOOR
+from programmes.services import ROUND_TURNOUT_FLOOR, members_to_name
 
 # --- Needs -----------------------------------------------------------------------------------
 
 
-class NeedForm(forms.ModelForm):
-    """A need in a few words. An outreach worker writing one down in a meeting may say whose it
-    is (`worker` given): the `member` field appears, optional."""
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        # The worker knows them by their nickname; the need will show the username.
+        return f"{obj.person.label} ({obj.username})"
 
-    member = forms.ModelChoiceField(
+
+class NeedForm(forms.ModelForm):
+    """A need in a few words. An outreach worker (`worker` given) is writing one down at a
+    meeting, or, if they are a member too, raising their own. At a meeting they may name a
+    member of their hotspots, only if that member agreed; otherwise no name is shown at all."""
+
+    MEETING, OWN = "meeting", "own"
+
+    source = forms.ChoiceField(
+        label=_("Whose need is it?"),
+        choices=[
+            (MEETING, _("Someone's, written down at a meeting")),
+            (OWN, _("My own")),
+        ],
+        initial=MEETING,
+        widget=forms.RadioSelect,
+    )
+    member = MemberChoiceField(
         queryset=User.objects.none(),
         required=False,
-        label=_("Whose need is it?"),
-        empty_label=_("Not on the list, or my own"),
-        help_text=_("If you choose nobody, no name is shown with the need."),
+        label=_("The member it comes from"),
+        empty_label=_("Nobody named"),
+        help_text=_("Name someone only if they agree. With nobody named, no name is shown."),
+    )
+    agreed = forms.BooleanField(
+        required=False, label=_("They agreed that I write this down in their name")
     )
 
     class Meta:
@@ -58,15 +80,32 @@ class NeedForm(forms.ModelForm):
     def __init__(self, *args: Any, worker: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if worker is None:
-            del self.fields["member"]
+            for name in ("source", "member", "agreed"):
+                del self.fields[name]
             return
+        if not worker.is_member:
+            del self.fields["source"]  # a worker who is not a member only writes down
         self.fields["member"].queryset = (
-            User.objects.filter(is_member=True, is_active=True)
-            .exclude(pk=worker.pk)
-            .order_by("username")
+            members_to_name(worker).select_related("person").order_by("username")
         )
-        self.fields["is_anonymous"].label = _("Hide the member's name")
-        self.order_fields(["member", "title", "category", "details", "is_anonymous"])
+        self.fields["is_anonymous"].label = _("Hide the name from other members")
+        self.fields["is_anonymous"].help_text = _("Coordinators still see it.")
+        self.order_fields(["source", "member", "agreed", "title", "category", "details"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "member" not in self.fields:
+            return cleaned
+        member, own = cleaned.get("member"), cleaned.get("source") == self.OWN
+        if own and member is not None:
+            self.add_error("member", _("For your own need, leave this as “Nobody named”."))
+        elif member is not None and not cleaned.get("agreed"):
+            self.add_error(
+                "agreed",
+                _("Tick this only if they agreed. If not, choose “Nobody named”."),
+            )
+        cleaned["at_meeting"] = not own
+        return cleaned
 
 
 class CommentForm(forms.ModelForm):
@@ -194,10 +233,10 @@ class OptionForm(forms.ModelForm):
     def __init__(self, *args: Any, round: Round, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.round = round
-        needs = Q(status=Need.Status.SHORTLISTED)
-        if self.instance.need_id:
-            needs |= Q(pk=self.instance.need_id)
-        self.fields["need"].queryset = Need.objects.filter(needs).order_by("title", "pk")
+        self.fields["need"].queryset = Need.objects.filter(status=Need.Status.SHORTLISTED).order_by(
+            "title", "pk"
+        )
+        offer_current(self, "need")
         self.fields["title"].required = False
         self.fields["pictogram"].choices = [
             (
@@ -423,6 +462,8 @@ class ProgrammeForm(forms.ModelForm):
             help_text=_("The priority members voted for that this programme serves.")
         )
         self.fields["lead"].queryset = peer_staff()  # type: ignore[attr-defined]
+        # A lead who has left since stays the lead until a coordinator chooses another.
+        offer_current(self, "lead", "priority")
         if self.instance.pk is None:
             # A new programme is planned first.
             del self.fields["status"]
@@ -458,11 +499,11 @@ class StageForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        current = Q(pk__in=self.instance.committee.values("pk")) if self.instance.pk else Q()
-        # Members. Someone on the committee who has since left stays listed, to be taken off.
         self.fields["committee"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            Q(is_member=True, is_active=True) | current
+            is_member=True, is_active=True
         ).order_by("username")
+        # Someone on the committee who has since left stays listed, to be taken off.
+        offer_current(self, "committee")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

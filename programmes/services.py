@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from members.models import Consent, User
+from members.models import Consent, Person, User
 from programmes import tally
 from programmes.models import (
     Ballot,
@@ -110,6 +110,24 @@ def programme_follow_set(*, programme: Programme, member: User, wanted: bool) ->
 NEED_ACTIVE = (Need.Status.OPEN, Need.Status.SHORTLISTED)
 
 
+def members_to_name(worker: User) -> QuerySet[User]:
+    """The members an outreach worker writing a need down at a meeting may name as its author:
+    people of the hotspots assigned to them now who have a member login of their own. Never a
+    login of staff (another worker, a coordinator, an administrator), and not someone opened
+    from outside for a few hours: that opening is for their care, not for speaking for them."""
+    people = Person.objects.at_hotspots_of(worker).filter(
+        erased_at__isnull=True, user__isnull=False
+    )
+    return User.objects.filter(
+        pk__in=people.values("user"),
+        is_active=True,
+        is_member=True,
+        is_outreach_worker=False,
+        is_coordinator=False,
+        is_superuser=False,
+    ).exclude(pk=worker.pk)
+
+
 def need_submit(
     *,
     author: User,
@@ -119,11 +137,16 @@ def need_submit(
     is_anonymous: bool = True,
     entered_by: User | None = None,
 ) -> Need:
-    """A member raises a need, or an outreach worker writes one down for a member in a meeting
-    (`entered_by`). A worker who names no member is the author, and the need stays anonymous:
-    it is not their name that should be shown."""
+    """A member raises a need, or an outreach worker writes one down at a meeting
+    (`entered_by`), naming a member of their hotspots who agreed (`author`) or nobody: then the
+    worker's login is kept as the author, the need stays anonymous, and it is shown as written
+    down at a meeting, never as raised by the worker."""
     if entered_by is not None and entered_by.pk == author.pk:
         is_anonymous = True
+    elif entered_by is not None and not members_to_name(entered_by).filter(pk=author.pk).exists():
+        raise ValidationError(
+            _("Only a member of your hotspots who agreed can be named."), code="not_yours"
+        )
     need = Need(
         author=author,
         entered_by=entered_by,

@@ -165,7 +165,11 @@ class NotificationPreferenceForm(forms.ModelForm):
         self.initial["by_email"] = bool(self.instance.by_email and email_consent)
 
     def clean_muted_kinds(self) -> list[str]:
-        return list(self.cleaned_data.get("muted_kinds") or [])
+        # Kinds this login's roles do not receive now are not on the page (a worker who is no
+        # longer one): they stay as they were, muted or not.
+        offered = {value for value, _label in self.fields["muted_kinds"].choices}
+        kept = [kind for kind in self.instance.muted_kinds if kind not in offered]
+        return list(self.cleaned_data.get("muted_kinds") or []) + kept
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -221,8 +225,6 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             saved = form.save(commit=False)
-            if "muted_kinds" not in form.fields:
-                saved.muted_kinds = []
             if "by_email" not in form.fields:
                 saved.by_email = False
             with transaction.atomic():

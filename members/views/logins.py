@@ -1,3 +1,6 @@
+"""Logins and sessions: a coordinator ends every session of a lost phone at once, suspends a
+login and turns it back on. Each of these goes to the access log."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -10,23 +13,36 @@ from django.views.decorators.http import require_POST
 from members.access import get_user_for_user, may_hand_reset_code
 from members.models import User
 from members.roles import Role, held_roles, role_required
-from members.services import user_end_all_sessions, user_suspend
+from members.services import (
+    LoginChangeRefused,
+    user_end_all_sessions,
+    user_reactivate,
+    user_reactivate_refusal,
+    user_suspend,
+    user_suspend_refusal,
+)
 
 
 @role_required(Role.COORDINATOR)
 def user_list(request: HttpRequest) -> HttpResponse:
     # Two queries: the users with their session counts, and the current user's session.
     users = list(User.objects.annotate(session_count=Count("usersession")).order_by("username"))
-    for person in users:
-        person.role_labels = [role.label for role in held_roles(person)]
-        person.may_reset = person.is_active and may_hand_reset_code(request.user, person)
+    active_coordinators = sum(u.is_active and u.is_coordinator for u in users)
+    for login in users:
+        login.role_labels = [role.label for role in held_roles(login)]
+        login.may_reset = login.is_active and may_hand_reset_code(request.user, login)
+        # The buttons follow the services' own rules; the services check them again.
+        login.may_suspend = login.is_active and not user_suspend_refusal(
+            actor=request.user, user=login, active_coordinators=active_coordinators
+        )
+        login.may_reactivate = not login.is_active and not user_reactivate_refusal(user=login)
     return render(request, "members/user_list.html", {"users": users})
 
 
 @require_POST
 def user_end_sessions(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_user_for_user(request, pk)
-    ended = user_end_all_sessions(user=user)
+    ended = user_end_all_sessions(user=user, actor=request.user)
     messages.success(
         request,
         _("%(count)d session(s) of %(username)s ended.") % {"count": ended, "username": user},
@@ -40,13 +56,30 @@ def user_end_sessions(request: HttpRequest, pk: int) -> HttpResponse:
 def user_suspend_login(request: HttpRequest, pk: int) -> HttpResponse:
     """Lost phone, one step: the login is suspended and every session ends."""
     user = get_user_for_user(request, pk)
-    if user == request.user:
-        messages.error(request, _("You cannot suspend your own login."))
+    try:
+        ended = user_suspend(actor=request.user, user=user)
+    except LoginChangeRefused as refusal:
+        messages.error(request, str(refusal))
         return redirect("members:user_list")
-    ended = user_suspend(user=user)
     messages.success(
         request,
         _("%(username)s is suspended; %(count)d session(s) ended.")
         % {"username": user, "count": ended},
     )
+    return redirect("members:user_list")
+
+
+@require_POST
+def user_reactivate_login(request: HttpRequest, pk: int) -> HttpResponse:
+    """The phone is back, or the suspension was a mistake: the login works again."""
+    user = get_user_for_user(request, pk)
+    try:
+        changed = user_reactivate(actor=request.user, user=user)
+    except LoginChangeRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("members:user_list")
+    if changed:
+        messages.success(request, _("%(username)s can log in again.") % {"username": user})
+    else:
+        messages.info(request, _("%(username)s was not suspended.") % {"username": user})
     return redirect("members:user_list")

@@ -18,6 +18,7 @@ from members import resend, services
 from members.access import get_person_for_user, may_hand_reset_code
 from members.forms import CodeForm, ConsentForm, MergeForm, PersonForm, ReasonForm
 from members.ids import parse_id
+from members.lookup import lookup_allowed, too_many_lookups
 from members.models import AccessLog, Person, PossibleDuplicate
 from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
@@ -84,6 +85,8 @@ def _find_or_register(request: HttpRequest, *, register: bool) -> HttpResponse:
         )
     )
     if request.method == "POST" and code_form.is_valid():
+        if not lookup_allowed(request):
+            return too_many_lookups(request)
         found = _lookup(request, code_form.cleaned_data["uic_hash"])
         if found is not None:
             return found
@@ -108,7 +111,8 @@ def _find_or_register(request: HttpRequest, *, register: bool) -> HttpResponse:
 
 def _lookup(request: HttpRequest, code_hash: str) -> HttpResponse | None:
     """Open the person with this code if this worker may; offer an opening with a reason if the
-    person is registered elsewhere; None if nobody has the code."""
+    person is registered elsewhere; None if nobody has the code. Telling a worker that someone
+    is registered at another hotspot is already telling them something: it is logged."""
     matches = Person.objects.filter(uic_hash=code_hash, merged_into__isnull=True)
     visible = list(matches.visible_to(request.user))
     if len(visible) == 1:
@@ -117,6 +121,8 @@ def _lookup(request: HttpRequest, code_hash: str) -> HttpResponse | None:
         messages.info(request, _("Found: this code is already registered."))
         return redirect("members:person_detail", pk=visible[0].pk)
     elsewhere = [p for p in matches.exclude(pk__in=[p.pk for p in visible])]
+    for person in elsewhere:
+        services.access_log_write(actor=request.user, person=person, action=AccessLog.Action.LOOKUP)
     if visible or elsewhere:
         resend.nothing_saved(request)
         tokens = [
@@ -187,11 +193,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     posting = request.method == "POST"
     person = get_person_for_user(request, pk, write=True, log=not posting)
+    coordinator = has_role(request.user, Role.COORDINATOR)
     form = PersonForm(
         request.POST or None,
         instance=person,
         hotspots=hotspots_visible_to(request.user),
-        hotspot_required=not has_role(request.user, Role.COORDINATOR),
+        may_move=coordinator,
     )
     if posting and form.is_valid():
         services.person_update(actor=request.user, person=form.instance, changed=form.changed_data)

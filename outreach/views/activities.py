@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
+from django.db.models import Count, ExpressionWrapper, F, IntegerField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from members.access import get_person_for_user
 from members.forms import CodeForm
 from members.ids import parse_id
+from members.lookup import lookup_allowed, too_many_lookups
 from members.models import Person
 from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
@@ -31,7 +32,7 @@ from outreach.access import (
     may_change_activity,
 )
 from outreach.forms import AttendeeSearchForm, GroupActivityForm
-from outreach.models import Attendance, GroupActivity, Hotspot
+from outreach.models import Attendance, GroupActivity
 
 STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 PAGE_SIZE = 20
@@ -75,19 +76,13 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 def _activity_form(request: HttpRequest, activity: GroupActivity) -> GroupActivityForm:
     coordinator = has_role(request.user, Role.COORDINATOR)
-    hotspots = hotspots_visible_to(request.user)
-    if activity.hotspot_id is not None and not coordinator:
-        # A facilitator may keep a hotspot they are no longer assigned to.
-        hotspots = Hotspot.objects.filter(
-            Q(pk__in=hotspots.values("pk")) | Q(pk=activity.hotspot_id)
-        )
     # A worker's new activity belongs to one of their hotspots, or it would be out of their sight
     # once someone else facilitates it; only a coordinator opens one to the whole community.
     required = not coordinator and not (activity.pk and activity.hotspot_id is None)
     return GroupActivityForm(
         request.POST or None,
         instance=activity,
-        hotspots=hotspots,
+        hotspots=hotspots_visible_to(request.user),
         hotspot_required=required,
         user=request.user,
     )
@@ -202,6 +197,8 @@ def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     code_form = CodeForm(request.POST, auto_id="code_%s")
     same_code = None
     if code_form.is_valid():
+        if not lookup_allowed(request):
+            return too_many_lookups(request)
         same_code = list(
             Person.objects.visible_to(request.user)
             .filter(uic_hash=code_form.cleaned_data["uic_hash"], erased_at__isnull=True)

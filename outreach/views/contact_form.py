@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from members.access import get_person_for_user
 from members.forms import CodeForm
 from members.ids import parse_id
+from members.lookup import lookup_allowed, too_many_lookups
 from members.models import AccessLog, Person
 from members.resend import offer_undo, resend_safe
 from members.roles import Role, has_role, role_required
@@ -54,6 +55,8 @@ def contact_create(request: HttpRequest) -> HttpResponse:
     code_not_found = False
     if posting:
         if person is None:
+            if code_form.is_valid() and not lookup_allowed(request):
+                return too_many_lookups(request)
             person, code_not_found = _person_by_code(request, code_form)
         if person is not None and form.is_valid():
             saved = _save(request, form, person)

@@ -94,9 +94,17 @@ def byline(viewer: User, author: User, *, is_anonymous: bool, coordinator: bool)
 
 
 def _label(need: Need, viewer: User, coordinator: bool) -> Need:
-    need.byline = byline(
-        viewer, need.author, is_anonymous=need.is_anonymous, coordinator=coordinator
-    )
+    """The need's byline for this viewer. A need written down at a meeting says so; with no
+    member named it shows nobody as raising it, not the worker who wrote it down."""
+    named = need.entered_by_id is None or need.author_id != need.entered_by_id
+    who = byline(viewer, need.author, is_anonymous=need.is_anonymous, coordinator=coordinator)
+    if need.entered_by_id is None:
+        need.byline = _("Raised by %(who)s") % {"who": who}
+    elif named:
+        need.byline = _("Raised by %(who)s, written down at a meeting") % {"who": who}
+    else:
+        need.byline = _("Written down at a meeting")
+    need.name_hidden = coordinator and named and need.is_anonymous
     return need
 
 
@@ -168,17 +176,21 @@ def need_create(request: HttpRequest) -> HttpResponse:
     form = NeedForm(request.POST or None, worker=worker)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        member = data.get("member")
-        need = services.need_submit(
-            author=member or request.user,
-            entered_by=worker,
-            title=data["title"],
-            category=data["category"],
-            details=data["details"],
-            is_anonymous=data["is_anonymous"],
-        )
-        messages.success(request, _("Thank you. The need is on the list."))
-        return redirect("programmes:need_detail", pk=need.pk)
+        try:
+            need = services.need_submit(
+                author=data.get("member") or request.user,
+                entered_by=request.user if data.get("at_meeting") else None,
+                title=data["title"],
+                category=data["category"],
+                details=data["details"],
+                is_anonymous=data["is_anonymous"],
+            )
+        except ValidationError as error:
+            # The member left the worker's hotspots between the page and the save.
+            form.add_error("member", error)
+        else:
+            messages.success(request, _("Thank you. The need is on the list."))
+            return redirect("programmes:need_detail", pk=need.pk)
     return render(request, "programmes/need_form.html", {"form": form, "worker": worker})
 
 

@@ -92,3 +92,44 @@ def test_me_too_works_without_javascript(
     expect(page.get_by_text("You support this", exact=True)).to_be_visible()
     assert_fits_the_screen(page)
     assert Support.objects.filter(need=other_need, member=member).exists()
+
+
+def test_a_worker_writes_a_need_down_at_a_meeting_in_a_members_name(
+    page: Page, live_server: Any, outreach_worker: User, member: User, other_need: Need
+) -> None:
+    log_in_and_open_needs(page, live_server.url, outreach_worker)
+    page.get_by_role("link", name="Add a need").click()
+    expect(page.get_by_role("heading", name="Add a need", level=1)).to_be_visible()
+    expect(page.get_by_label("Someone's, written down at a meeting")).to_be_checked()
+    assert_fits_the_screen(page)
+    assert_accessible(page)
+
+    page.get_by_label("The member it comes from").select_option(label="Moonbeam (member.test)")
+    page.get_by_label("What is needed? A few words").fill("Evening hours at the clinic")
+    page.get_by_label("What is it about?").select_option("health")
+    page.get_by_role("button", name="Add the need").click()  # their agreement not ticked yet
+    expect(page.get_by_text("Tick this only if they agreed.")).to_be_visible()
+    expect(page.get_by_label("What is needed? A few words")).to_have_value(
+        "Evening hours at the clinic"
+    )
+    assert_fits_the_screen(page)
+    assert_accessible(page)
+
+    page.get_by_label("They agreed that I write this down in their name").check()
+    page.get_by_role("button", name="Add the need").click()
+    expect(page.get_by_role("heading", name="Evening hours at the clinic")).to_be_visible()
+    # Their name is hidden from other members, as the box was left ticked.
+    expect(page.get_by_text("Raised by a member, written down at a meeting")).to_be_visible()
+    assert_fits_the_screen(page)
+    assert_accessible(page)
+    need = Need.objects.get(title="Evening hours at the clinic")
+    assert (need.author, need.entered_by, need.is_anonymous) == (member, outreach_worker, True)
+
+    page.get_by_role("link", name="All needs").click()
+    page.get_by_role("link", name="Add a need").click()
+    page.get_by_label("What is needed? A few words").fill("Condoms at the bus station")
+    page.get_by_label("What is it about?").select_option("health")
+    page.get_by_role("button", name="Add the need").click()  # nobody named
+    expect(page.get_by_text("Written down at a meeting", exact=True)).to_be_visible()
+    expect(page.get_by_text("Raised by")).to_have_count(0)
+    assert_accessible(page)

@@ -37,8 +37,9 @@ class Case:
     count: Callable[[dict[str, Any]], int]
     world: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda w: w)
     # What the page says when the form is sent again after Back, if not "already saved": a
-    # button that became "Take back my support" (nothing to send), or fields the browser does
-    # not refill (autocomplete="off": a person's code) asked for again.
+    # button that became "Take back my support" (nothing to send), or typed text the browser
+    # does not refill (autocomplete="off" on every text field: a shared phone keeps nothing)
+    # asked for again.
     after_back: str | None = None
     resend_after_back: bool = True
 
@@ -102,6 +103,7 @@ CASES: dict[str, Case] = {
             p.get_by_label("What is it about?").select_option("health"),
         ),
         button="Add the need",
+        after_back="This field is required.",
         count=lambda w: Need.objects.count(),
     ),
     "comment": Case(
@@ -110,6 +112,7 @@ CASES: dict[str, Case] = {
         path=lambda w: f"/community/needs/{w['need'].pk}/",
         fill=lambda p: p.get_by_label("Your comment").fill("Not safe after midnight"),
         button="Add my comment",
+        after_back="This field is required.",
         count=lambda w: Comment.objects.count(),
     ),
     "support": Case(
@@ -132,6 +135,7 @@ CASES: dict[str, Case] = {
         ),
         button="Save",
         count=lambda w: GroupActivity.objects.count(),
+        after_back="This field is required.",
     ),
     "attendance": Case(
         persona="outreach_worker",
@@ -167,6 +171,7 @@ CASES: dict[str, Case] = {
             p.get_by_label("What happened?").fill("Kept waiting two hours"),
         ),
         button="Send the complaint",
+        after_back="This field is required.",
         count=lambda w: Complaint.objects.count(),
     ),
     "registration": Case(
@@ -216,6 +221,7 @@ CASES: dict[str, Case] = {
         ),
         button="Save",
         count=lambda w: Round.objects.count(),
+        after_back="This field is required.",
     ),
     "programme": Case(
         persona="coordinator",
@@ -231,6 +237,7 @@ CASES: dict[str, Case] = {
         path=lambda w: f"/community/programmes/{w['programme'].pk}/news/add/",
         fill=lambda p: p.get_by_label("News for members").fill("The first night is Friday."),
         button="Post",
+        after_back="This field is required.",
         count=lambda w: Update.objects.count(),
     ),
 }
@@ -284,6 +291,7 @@ def test_a_form_sent_again_saves_once(
     # Back to the form, which the browser refills, and send it again.
     page.go_back()
     if case.resend_after_back:
+        expect(page.get_by_text("This form was already sent and saved.")).to_be_visible()
         page.get_by_role("button", name=case.button).first.click()
     expect(page.get_by_text(case.after_back or "This was already saved.").first).to_be_visible()
     figure("CC-3", "forms sent three times", len(CASES))

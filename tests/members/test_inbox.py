@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from members.models import NotificationPreference, Person, Reminder, User
 from outreach.models import Referral
+from tests.page_form import untouched
 
 pytestmark = pytest.mark.django_db
 Kind = Reminder.Kind
@@ -219,6 +220,21 @@ def test_preferences_without_a_record_are_saved_without_e_mail(
     assert not preference.by_email
     assert (preference.quiet_from, preference.quiet_until) == (time(22), time(7))
     assert preference.muted_kinds == [Kind.NOT_SEEN]
+
+
+def test_saving_preferences_keeps_the_kinds_not_on_the_page(client_for: Any, member: User) -> None:
+    """Muted while they were an outreach worker: the page no longer shows the box, and saving
+    it does not quietly take the choice back."""
+    NotificationPreference.objects.create(user=member, muted_kinds=[Kind.DAILY_LIST])
+    client = client_for(member)
+    page = client.get(reverse("members:notification_preferences"))
+    offered = [value for value, _label in page.context["form"].fields["muted_kinds"].choices]
+    assert Kind.DAILY_LIST not in offered
+    data = {**untouched(page.content.decode(), having="sender_name")}
+    data["muted_kinds"] = [Kind.ROUND_CLOSING]
+    assert client.post(reverse("members:notification_preferences"), data).status_code == 302
+    preference = NotificationPreference.objects.get(user=member)
+    assert sorted(preference.muted_kinds) == sorted([Kind.ROUND_CLOSING, Kind.DAILY_LIST])
 
 
 def test_preference_errors_show_beside_their_fields(client_for: Any, member: User) -> None:

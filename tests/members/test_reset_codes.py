@@ -130,11 +130,13 @@ def test_a_weak_password_is_refused_and_the_code_stays_usable(code: str, member:
 
 
 @pytest.mark.parametrize("when", ["before", "after"])
-def test_a_suspended_login_cannot_be_reset(outreach_worker: User, member: User, when: str) -> None:
+def test_a_suspended_login_cannot_be_reset(
+    outreach_worker: User, coordinator: User, member: User, when: str
+) -> None:
     code = ""
     if when == "after":
         code = services.password_reset_code_create(actor=outreach_worker, login=member)[1]
-    services.user_suspend(user=member)
+    services.user_suspend(actor=coordinator, user=member)
     if when == "before":
         with pytest.raises(ValueError, match="suspended or erased"):
             services.password_reset_code_create(actor=outreach_worker, login=member)
@@ -251,7 +253,7 @@ def test_a_colleagues_record_offers_no_reset_code(
 
 
 def test_a_suspended_login_gets_no_code(client_for: Any, coordinator: User, member: User) -> None:
-    services.user_suspend(user=member)
+    services.user_suspend(actor=coordinator, user=member)
     client = client_for(coordinator)
     assert create_url(member) not in client.get(reverse("members:user_list")).content.decode()
     response = client.post(create_url(member), follow=True)

@@ -24,6 +24,7 @@ from outreach.indicators_contacts import Period
 from outreach.indicators_groups import activities_held, people_attending_at_least_one
 from outreach.models import Attendance, GroupActivity, Hotspot
 from tests.conftest import make_person
+from tests.page_form import untouched
 
 pytestmark = pytest.mark.django_db
 
@@ -215,6 +216,29 @@ def test_a_facilitator_keeps_their_activity_at_another_hotspot(
     assert response.status_code == 302
     visit.refresh_from_db()
     assert visit.title == "Visiting training, part 2"
+
+
+def test_an_untouched_save_keeps_a_hotspot_and_facilitator_the_user_could_not_choose(
+    client_for: Any,
+    outreach_worker: User,
+    other_worker: User,
+    hotspot: Hotspot,
+    other_hotspot: Hotspot,
+) -> None:
+    """Only the title changes; neither select may fall back to its first option: not the
+    hotspot of an activity the worker facilitates elsewhere, nor a facilitator who has left."""
+    Hotspot.objects.create(name="Another corner", area="North", typology="street")
+    elsewhere = make_activity(other_hotspot, outreach_worker, title="Visiting training")
+    left = make_activity(hotspot, other_worker, title="Rights training")
+    User.objects.filter(pk=other_worker.pk).update(is_active=False)
+    client = client_for(outreach_worker)
+    for activity in (elsewhere, left):
+        url = reverse("outreach:activity_edit", args=[activity.pk])
+        data = untouched(client.get(url).content.decode(), having="title")
+        assert client.post(url, {**data, "title": "Part 2"}).status_code == 302
+        before = (activity.hotspot, activity.facilitator)
+        activity.refresh_from_db()
+        assert (activity.title, activity.hotspot, activity.facilitator) == ("Part 2", *before)
 
 
 # --- Create and edit -------------------------------------------------------------------------

@@ -12,12 +12,14 @@ from django.db.models.query import QuerySet
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from members import services as members_services
 from members.models import User
 from programmes import services
 from programmes.models import Comment, Need, Support
 from programmes.rules import NEED_SUPPORTS_MAX
-from tests.conftest import make_user
+from tests.conftest import make_person, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -342,46 +344,147 @@ def test_what_was_typed_is_kept_and_errors_show_beside_the_field(
     assert not Need.objects.exists()
 
 
-def test_a_worker_writes_a_need_down_for_a_member(
+# --- Written down at a meeting ----------------------------------------------------------------
+
+CREATE = reverse("programmes:need_create")
+
+
+def at_meeting(**fields: Any) -> dict[str, Any]:
+    return {"source": "meeting", "title": "Night clinic", "category": "health", **fields}
+
+
+def test_a_worker_writes_a_need_down_for_a_member_who_agreed(
     client_for: Any, outreach_worker: User, member: User
 ) -> None:
     client = client_for(outreach_worker)
-    form = client.get(reverse("programmes:need_create")).context["form"]
-    assert member in form.fields["member"].queryset
-    assert outreach_worker not in form.fields["member"].queryset
-    client.post(
-        reverse("programmes:need_create"),
-        {"member": member.pk, "title": "Night clinic", "category": "health"},
-    )
+    form = client.get(CREATE).context["form"]
+    assert list(form.fields["member"].queryset) == [member]
+    client.post(CREATE, at_meeting(member=member.pk, agreed="on"))
     need = Need.objects.get()
     # The member chose to show their name: the box was left unticked.
     assert (need.author, need.entered_by, need.is_anonymous) == (member, outreach_worker, False)
 
 
-def test_a_worker_naming_no_member_is_the_author_and_the_need_stays_anonymous(
-    client_for: Any, outreach_worker: User
+def test_naming_a_member_needs_their_agreement(
+    client_for: Any, outreach_worker: User, member: User
 ) -> None:
-    client_for(outreach_worker).post(
-        reverse("programmes:need_create"),
-        {"member": "", "title": "Night clinic", "category": "health"},
+    response = client_for(outreach_worker).post(CREATE, at_meeting(member=member.pk))
+    assert "agreed" in response.context["form"].errors
+    assert 'value="Night clinic"' in response.content.decode()  # what was typed stays
+    assert not Need.objects.exists()
+
+
+def test_a_worker_names_only_members_of_their_own_hotspots(
+    client_for: Any, other_worker: User, member: User
+) -> None:
+    """`member` belongs to the first worker's hotspot: another hotspot's worker cannot speak for
+    them, not even with an opening of their record."""
+    members_services.outside_access_grant(
+        worker=other_worker, person=member.person, reason="Met at the clinic"
     )
+    client = client_for(other_worker)
+    assert member not in client.get(CREATE).context["form"].fields["member"].queryset
+    response = client.post(CREATE, at_meeting(member=member.pk, agreed="on"))
+    assert "member" in response.context["form"].errors
+    assert not Need.objects.exists()
+    with pytest.raises(ValidationError):
+        services.need_submit(
+            author=member, entered_by=other_worker, title="Night clinic", category="health"
+        )
+
+
+def test_staff_logins_are_never_offered(
+    client_for: Any,
+    outreach_worker: User,
+    coordinator: User,
+    administrator: User,
+    member: User,
+    hotspot: Any,
+) -> None:
+    """Staff who have a record at the worker's hotspot, and a member whose record was erased."""
+    peer = make_user("worker.peer", is_outreach_worker=True, is_member=True)
+    for n, login in enumerate((peer, coordinator, administrator)):
+        User.objects.filter(pk=login.pk).update(is_member=True)
+        make_person(hotspot, f"STAF{n:04d}", user=login)
+    gone = make_user("member.gone", is_member=True)
+    make_person(hotspot, "GONE0001", user=gone, erased_at=timezone.now())
+    offered = client_for(outreach_worker).get(CREATE).context["form"].fields["member"].queryset
+    assert list(offered) == [member]
+    for login in (peer, coordinator, administrator, outreach_worker):
+        response = client_for(outreach_worker).post(
+            CREATE, at_meeting(member=login.pk, agreed="on")
+        )
+        assert "member" in response.context["form"].errors
+    assert not Need.objects.exists()
+
+
+def test_a_need_written_down_for_a_member_says_so_wherever_the_author_shows(
+    client_for: Any, outreach_worker: User, member: User, other_member: User, coordinator: User
+) -> None:
+    need = services.need_submit(
+        author=member,
+        entered_by=outreach_worker,
+        title="Night clinic",
+        category="health",
+        is_anonymous=False,
+    )
+    detail = reverse("programmes:need_detail", args=[need.pk])
+    list_url = reverse("programmes:need_list")
+    seen = {
+        member: "Raised by you, written down at a meeting",
+        other_member: "Raised by member.test, written down at a meeting",
+        coordinator: "Raised by member.test, written down at a meeting",
+    }
+    for viewer, line in seen.items():
+        for url in (detail, list_url):
+            assert line in client_for(viewer).get(url).content.decode(), (viewer, url)
+
+
+def test_a_need_with_nobody_named_shows_nobody_as_raising_it(
+    client_for: Any, outreach_worker: User, other_member: User, coordinator: User
+) -> None:
+    client_for(outreach_worker).post(CREATE, at_meeting(member=""))
     need = Need.objects.get()
     assert (need.author, need.entered_by, need.is_anonymous) == (
         outreach_worker,
         outreach_worker,
         True,
     )
+    detail = reverse("programmes:need_detail", args=[need.pk])
+    for viewer in (outreach_worker, other_member, coordinator):
+        for url in (detail, reverse("programmes:need_list")):
+            page = client_for(viewer).get(url).content.decode()
+            assert "Written down at a meeting" in page, (viewer, url)
+            assert "Raised by" not in page, (viewer, url)
+            assert "name hidden from members" not in page
+    # Coordinators still see who wrote it down.
+    page = client_for(coordinator).get(detail).content.decode()
+    assert "Written down by worker.test" in page
 
 
-def test_a_worker_cannot_choose_someone_who_is_not_a_member(
-    client_for: Any, outreach_worker: User, coordinator: User
+def test_a_worker_who_is_a_member_raises_their_own_need(
+    client_for: Any, outreach_worker: User, member: User, other_member: User
 ) -> None:
-    response = client_for(outreach_worker).post(
-        reverse("programmes:need_create"),
-        {"member": coordinator.pk, "title": "Night clinic", "category": "health"},
-    )
-    assert "member" in response.context["form"].errors
-    assert not Need.objects.exists()
+    client = client_for(outreach_worker)
+    refused = client.post(CREATE, at_meeting(source="own", member=member.pk, agreed="on"))
+    assert "member" in refused.context["form"].errors
+    client.post(CREATE, at_meeting(source="own", member="", is_anonymous="on"))
+    need = Need.objects.get()
+    assert (need.author, need.entered_by, need.is_anonymous) == (outreach_worker, None, True)
+    page = client_for(other_member).get(reverse("programmes:need_detail", args=[need.pk]))
+    assert "Raised by a member" in page.content.decode()
+    assert "meeting" not in page.content.decode()
+
+
+def test_a_worker_who_is_not_a_member_only_writes_needs_down(
+    client_for: Any, outreach_worker: User
+) -> None:
+    User.objects.filter(pk=outreach_worker.pk).update(is_member=False)
+    outreach_worker.refresh_from_db()
+    client = client_for(outreach_worker)
+    assert "source" not in client.get(CREATE).context["form"].fields
+    client.post(CREATE, {"title": "Night clinic", "category": "health", "source": "own"})
+    assert Need.objects.get().entered_by == outreach_worker
 
 
 # --- Me too ----------------------------------------------------------------------------------

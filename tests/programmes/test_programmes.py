@@ -32,6 +32,7 @@ from programmes.models import (
     Update,
 )
 from tests.conftest import make_person, make_user
+from tests.page_form import untouched
 
 pytestmark = pytest.mark.django_db
 
@@ -314,6 +315,26 @@ def test_a_coordinator_changes_the_status(
     )
     programme.refresh_from_db()
     assert programme.status == Programme.Status.RUNNING
+
+
+def test_saving_a_programme_whose_lead_has_left_keeps_the_lead(
+    client_for: Any, coordinator: User, programme: Programme, outreach_worker: User
+) -> None:
+    """The lead's login was suspended: the select still shows them, so a save that changes only
+    the status neither drops the lead nor asks for another one."""
+    User.objects.filter(pk=outreach_worker.pk).update(is_active=False)
+    client = client_for(coordinator)
+    url = reverse("programmes:programme_edit", args=[programme.pk])
+    data = untouched(client.get(url).content.decode(), having="goal")
+    response = client.post(url, {**data, "status": Programme.Status.RUNNING})
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert (programme.status, programme.lead) == (Programme.Status.RUNNING, outreach_worker)
+    # Nobody else who has left is offered.
+    gone = make_user("worker.gone", is_outreach_worker=True, is_active=False)
+    leads = client.get(url).context["form"].fields["lead"].queryset
+    assert outreach_worker in leads
+    assert gone not in leads
 
 
 def test_a_stage_records_the_community_and_its_committee(

@@ -90,12 +90,11 @@ def _password_tokens(body: str) -> list[str]:
         forms.TextInput(),
         forms.EmailInput(),
         forms.URLInput(),
-        forms.NumberInput(),
         forms.TextInput(attrs={"type": "tel"}),
         forms.TextInput(attrs={"type": "search"}),
         forms.Textarea(),
     ],
-    ids=["text", "email", "url", "number", "tel", "search", "textarea"],
+    ids=["text", "email", "url", "tel", "search", "textarea"],
 )
 def test_every_typed_widget_says_off_by_default(widget: forms.Widget) -> None:
     assert 'autocomplete="off"' in widget.render("field", "")
@@ -103,10 +102,18 @@ def test_every_typed_widget_says_off_by_default(widget: forms.Widget) -> None:
 
 @pytest.mark.parametrize(
     "widget",
-    [forms.HiddenInput(), forms.CheckboxInput(), forms.PasswordInput()],
-    ids=["hidden", "checkbox", "password"],
+    [
+        forms.HiddenInput(),
+        forms.CheckboxInput(),
+        forms.PasswordInput(),
+        # Counts and dates hold nothing about a person; the browser may bring them back after
+        # Back, so a form sent again carries the same answers (members.resend).
+        forms.NumberInput(),
+        forms.DateInput(attrs={"type": "date"}),
+    ],
+    ids=["hidden", "checkbox", "password", "number", "date"],
 )
-def test_widgets_nobody_types_into_are_left_alone(widget: forms.Widget) -> None:
+def test_widgets_nobody_types_text_into_are_left_alone(widget: forms.Widget) -> None:
     assert "autocomplete" not in widget.render("field", "")
 
 

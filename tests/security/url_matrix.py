@@ -332,6 +332,15 @@ MATRIX: dict[str, dict[str, Any]] = {
         "other_worker": "method denied",
         "coordinator": "method ok",
     },
+    # The spare login is active: the coordinator is told so and sent back to the list.
+    "members:user_reactivate": {
+        "path": {"pk": "login"},
+        "anonymous": "login login",
+        "member": "method denied",
+        "worker": "method denied",
+        "other_worker": "method denied",
+        "coordinator": "method ok",
+    },
     "members:person_list": {
         "anonymous": "login login",
         "member": "denied denied",

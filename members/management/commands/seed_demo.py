@@ -221,7 +221,8 @@ ACTIVITIES = [
 ]
 
 # title, category, author, details, show the name, supporters. A need "raised" by an outreach
-# worker was written down in a meeting for a member who gave no name.
+# worker was written down in a meeting for a member who gave no name; "<member> via <worker>"
+# was written down by the worker for a member of their hotspot who agreed to be named.
 NEEDS = [
     (
         "Safe place to rest between shifts",
@@ -247,6 +248,14 @@ NEEDS = [
         "Raised at the Thursday meeting.",
         False,
         ["member.star"],
+    ),
+    (
+        "Women-only hours at the drop-in",
+        "safety",
+        "member.moon via worker.river",
+        "",
+        True,
+        ["member.sun"],
     ),
 ]
 # title, opens in (days), budget, options: (title, plain words, pictogram, cost)
@@ -515,13 +524,16 @@ class Command(BaseCommand):
     def programmes(self, users: dict[str, User]) -> int:
         """Needs, an open round and one in preparation, a counted past round and its programmes."""
         created = 0
-        for title, category, author, details, named, supporters in NEEDS:
+        for title, category, raised_by, details, named, supporters in NEEDS:
+            author, _via, writer = raised_by.partition(" via ")
+            if author.startswith("worker."):
+                writer = author
             need, new = Need.objects.get_or_create(
                 title=title,
                 defaults={
                     "category": category,
                     "author": users[author],
-                    "entered_by": users[author] if author.startswith("worker.") else None,
+                    "entered_by": users[writer] if writer else None,
                     "details": details,
                     "is_anonymous": not named,
                 },
