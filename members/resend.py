@@ -31,7 +31,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -151,28 +151,35 @@ def _once(
     kwargs: dict[str, Any],
 ) -> HttpResponse:
     owner = _owner(request, unlinked=unlinked)
-    scope = _scope(request)
+    owner_pk = getattr(owner, "pk", None)
+    scope, digest = _scope(request), _digest(request)
     with transaction.atomic():
-        claim, new = Submission.objects.get_or_create(
-            key=key, scope=scope, digest=_digest(request), defaults={"user": owner}
-        )
-        if not new and claim.user_id == getattr(owner, "pk", None) and claim.result_url:
+        # One read for both questions: were these answers sent with this key, and other ones?
+        sent = list(Submission.objects.filter(key=key, scope=scope).order_by("created_at"))
+        same = next((row for row in sent if row.digest == digest), None)
+        if same is None:
+            try:
+                # A savepoint: the same answers sent at this very moment wait here on the
+                # unique index, then find the first send's row (committed with its result).
+                with transaction.atomic():
+                    claim = Submission.objects.create(
+                        key=key, scope=scope, digest=digest, user=owner
+                    )
+            except IntegrityError:
+                same = Submission.objects.get(key=key, scope=scope, digest=digest)
+        if same is not None and same.user_id == owner_pk and same.result_url:
             messages.info(
                 request, _("This was already saved. Sending the same form again saves nothing new.")
             )
-            return HttpResponseRedirect(claim.result_url)
-        if not new:
+            return HttpResponseRedirect(same.result_url)
+        if same is not None:
             # Someone else's key (copied from an address): their row stays theirs; this send
             # is a new entry under a key of its own.
-            key = uuid4()
-            claim = Submission.objects.create(key=key, scope=scope, digest=claim.digest, user=owner)
+            key, sent = uuid4(), []
+            claim = Submission.objects.create(key=key, scope=scope, digest=digest, user=owner)
         request.form_key = key  # type: ignore[attr-defined]
-        request.resend_earlier = (  # type: ignore[attr-defined]
-            Submission.objects.filter(key=key, scope=scope, user=owner)
-            .exclude(pk=claim.pk)
-            .exclude(result_url="")
-            .order_by("created_at")
-            .first()
+        request.resend_earlier = next(  # type: ignore[attr-defined]
+            (row for row in sent if row.user_id == owner_pk and row.result_url), None
         )
         response = view(request, *args, **kwargs)
         result = getattr(request, "resend_saved_url", None)

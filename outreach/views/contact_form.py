@@ -51,7 +51,8 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     person = _person_chosen(request, posting=posting)
     code_form = CodeForm(request.POST if posting else None) if person is None else None
-    form = ContactForm(request.POST if posting else None, initial=_initial(request, person))
+    # What they said last time is suggested on a new form; a sent form carries its own answers.
+    form = ContactForm(request.POST) if posting else ContactForm(initial=_initial(request, person))
     code_not_found = False
     if posting:
         if person is None:
