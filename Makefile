@@ -39,6 +39,11 @@ lint: $(INSTALLED)
 audit: $(INSTALLED) var
 	$(BIN)/python .ci/static_analysis.py
 
+# Imports between the four apps that run against SPEC.md's direction, and cycles (measures only).
+.PHONY: imports
+imports: $(INSTALLED)
+	$(BIN)/python .ci/import_graph.py
+
 # After a full run on PostgreSQL and Redis: copy the security figures into SECURITY.md.
 .PHONY: security-figures
 security-figures: $(INSTALLED)
