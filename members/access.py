@@ -1,13 +1,16 @@
-"""The one way to fetch people's data for a request. Default deny: 404 for anyone who may not know
-the record exists (identical for existing and missing records), 403 for those who may see but not
-change it. Every staff read or change of a person's record is written to the access log here."""
+"""The one way to fetch people's data, logins and staff posts for a request. Default deny: 404
+for anyone who may not know the record exists (identical for existing and missing records), 403
+for those who may see but not change it. Every staff read or change of a person's record is
+written to the access log here."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from members.models import AccessLog, Person, User
+from members.ids import parse_id
+from members.models import AccessLog, Employment, Person, User
 from members.roles import Role, has_role, held_roles
 from members.services import access_log_write
 
@@ -43,6 +46,13 @@ def find_own_person(request: HttpRequest) -> Person | None:
     return Person.objects.filter(user=request.user, merged_into__isnull=True).first()
 
 
+def find_own_live_person(request: HttpRequest) -> Person | None:
+    """The login's own live record, if it has one (staff logins often have none)."""
+    return Person.objects.filter(
+        user=request.user, merged_into__isnull=True, erased_at__isnull=True
+    ).first()
+
+
 def get_own_person(request: HttpRequest) -> Person:
     """The record linked to this login, for what only a person with a record may do (consent,
     erasure); 404 for a login without one."""
@@ -60,6 +70,32 @@ def get_user_for_user(request: HttpRequest, pk: int) -> User:
         return User.objects.get(pk=pk)
     except User.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def outreach_workers() -> QuerySet[User]:
+    """The logins whose week a coordinator may open: every active outreach worker."""
+    return User.objects.filter(is_outreach_worker=True, is_active=True).order_by("username")
+
+
+def get_worker_for_user(request: HttpRequest) -> User | None:
+    """Whose week to show: a coordinator's ?worker=<id> (any outreach worker), otherwise the
+    worker themself. None for a coordinator who is no outreach worker and chose nobody yet.
+    An unknown id, or a worker asking for someone else's week, is 404: nobody learns which
+    logins exist."""
+    wanted = request.GET.get("worker", "")
+    if not wanted:
+        return request.user if has_role(request.user, Role.OUTREACH_WORKER) else None
+    pk = parse_id(wanted)
+    if pk is None:
+        raise Http404
+    if not has_role(request.user, Role.COORDINATOR):
+        if pk != request.user.pk:
+            raise Http404
+        return request.user
+    worker = outreach_workers().filter(pk=pk).first()
+    if worker is None:
+        raise Http404
+    return worker
 
 
 def may_hand_reset_code(actor: User, login: User) -> bool:
@@ -90,3 +126,14 @@ def get_login_for_reset_code(request: HttpRequest, pk: int) -> User:
     if not may_hand_reset_code(user, login):
         raise PermissionDenied
     return login
+
+
+def get_employment_for_user(request: HttpRequest, pk: int) -> Employment:
+    """Only coordinators see posts (pay is confidential); for anyone else a post does not
+    exist."""
+    if not has_role(request.user, Role.COORDINATOR):
+        raise Http404
+    employment = Employment.objects.select_related("user").filter(pk=pk).first()
+    if employment is None:
+        raise Http404
+    return employment

@@ -4,26 +4,29 @@ the safety notes of the hotspots assigned to them. Outsiders get 404 whether or 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from members.access import is_staff
-from members.models import Person
+from members.models import Person, User
 from members.roles import Role, has_role
 from outreach.models import (
     Assignment,
     Contact,
     GroupActivity,
     Hotspot,
+    Partner,
     Referral,
     ViolenceIncident,
 )
 
+M = TypeVar("M", bound=Model)
 
-def hotspots_visible_to(user: Any) -> Any:
+
+def hotspots_visible_to(user: User) -> QuerySet[Hotspot]:
     """Coordinators: every hotspot. Outreach workers: those assigned to them now."""
     if has_role(user, Role.COORDINATOR):
         return Hotspot.objects.all()
@@ -33,19 +36,19 @@ def hotspots_visible_to(user: Any) -> Any:
     return Hotspot.objects.none()
 
 
-def contacts_visible_to(user: Any) -> Any:
+def contacts_visible_to(user: User) -> QuerySet[Contact]:
     if not is_staff(user):
         return Contact.objects.none()
     return Contact.objects.filter(person__in=Person.objects.visible_to(user).values("pk"))
 
 
-def referrals_visible_to(user: Any) -> Any:
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
     if not is_staff(user):
         return Referral.objects.none()
     return Referral.objects.filter(person__in=Person.objects.visible_to(user).values("pk"))
 
 
-def _one(queryset: Any, pk: int) -> Any:
+def _one(queryset: QuerySet[M], pk: int) -> M:
     found = queryset.filter(pk=pk).first()
     if found is None:
         raise Http404
@@ -73,7 +76,13 @@ def get_incident_for_user(request: HttpRequest, pk: int) -> ViolenceIncident:
     return _one(incidents.select_related("contact", "person"), pk)
 
 
-def activities_visible_to(user: Any) -> Any:
+def get_partner_for_user(request: HttpRequest, pk: int) -> Partner:
+    """Partners hold no personal data; only coordinators change them, and role_required has
+    already turned everyone else away."""
+    return _one(Partner.objects.all(), pk)
+
+
+def activities_visible_to(user: User) -> QuerySet[GroupActivity]:
     if has_role(user, Role.COORDINATOR):
         return GroupActivity.objects.all()
     if has_role(user, Role.OUTREACH_WORKER):
@@ -85,7 +94,7 @@ def activities_visible_to(user: Any) -> Any:
     return GroupActivity.objects.none()
 
 
-def may_change_activity(user: Any, activity: GroupActivity) -> bool:
+def may_change_activity(user: User, activity: GroupActivity) -> bool:
     """Runs a query for a worker who does not facilitate the activity."""
     if has_role(user, Role.COORDINATOR) or activity.facilitator_id == user.pk:
         return True

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members import services
+from members.access import find_own_live_person
 from members.models import Consent, NotificationPreference, Person, Reminder, User
 from members.reminder_planning import KIND_ROLE, KIND_TEXT
 from members.roles import has_role
@@ -188,13 +189,6 @@ class NotificationPreferenceForm(forms.ModelForm):
         return cleaned
 
 
-def _own_person(user: User) -> Person | None:
-    """The login's own live record, if it has one (staff logins often have none)."""
-    return Person.objects.filter(
-        user=user, merged_into__isnull=True, erased_at__isnull=True
-    ).first()
-
-
 def _reminder_email_save(*, person: Person, by_email: bool, address: str) -> None:
     """The address and the consent change together: kept and given while e-mail is chosen,
     deleted and withdrawn when it is not (data minimisation). A person's own change is not
@@ -211,7 +205,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     """Any logged-in person: channels, sender name, quiet hours and muted kinds; for a person
     with a record, also the encrypted address reminders go to."""
     preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
-    person = _own_person(request.user)
+    person = find_own_live_person(request)
     email_consent = person is not None and services.has_consent(
         person, Consent.Purpose.EMAIL_REMINDERS
     )

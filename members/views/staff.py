@@ -6,28 +6,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import staffing
+from members.access import get_employment_for_user
 from members.forms import EmploymentForm
 from members.models import Employment
 from members.resend import resend_safe
-from members.roles import Role, has_role, role_required
+from members.roles import Role, role_required
 from members.services import employment_save
-
-
-def get_employment_for_user(request: HttpRequest, pk: int) -> Employment:
-    """Lives beside its only callers. Only coordinators see posts (pay is confidential); for
-    anyone else a post does not exist."""
-    if not has_role(request.user, Role.COORDINATOR):
-        raise Http404
-    employment = Employment.objects.select_related("user").filter(pk=pk).first()
-    if employment is None:
-        raise Http404
-    return employment
 
 
 @role_required(Role.COORDINATOR)

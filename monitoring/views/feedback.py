@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from members import codes, resend
-from members.access import get_person_for_user, is_staff
+from members.access import find_own_person, get_person_for_user, is_staff
 from members.ids import parse_id
 from members.models import Person
 from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
 from monitoring import services_feedback as services
+from monitoring.access import get_complaint_for_user
 from monitoring.forms import (
     ComplaintFilterForm,
     ComplaintForm,
@@ -36,14 +37,10 @@ WRONG_CODES = codes.WrongGuesses("feedback_code_failed")
 STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 
 
-def _own_person(request: HttpRequest) -> Person | None:
-    return Person.objects.filter(user=request.user, merged_into__isnull=True).first()
-
-
 @role_required(Role.MEMBER)
 @resend_safe(unlinked=True)
 def feedback_create(request: HttpRequest) -> HttpResponse:
-    person = _own_person(request)
+    person = find_own_person(request)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.feedback_create(data=form.cleaned_data)
@@ -177,7 +174,7 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
             person = get_person_for_user(request, pk, write=True)
             on_behalf = True
     else:
-        person = _own_person(request)
+        person = find_own_person(request)
     form = ComplaintForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -217,9 +214,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 def complaint_update(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = Complaint.objects.select_related("partner", "person").filter(pk=pk).first()
-    if complaint is None:
-        raise Http404
+    complaint = get_complaint_for_user(request, pk)
     form = ComplaintUpdateForm(
         request.POST or None,
         initial={"status": complaint.status, "resolution": complaint.resolution or ""},

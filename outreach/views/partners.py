@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
 from outreach import services
+from outreach.access import get_partner_for_user
 from outreach.forms import PartnerForm
 from outreach.models import Partner, Service
 
@@ -33,15 +34,6 @@ class PartnerRow:
     services: list[str]
     made: int | None
     completed: int | None
-
-
-def get_partner_for_user(request: HttpRequest, pk: int) -> Partner:
-    """Lives beside its only callers. Partners hold no personal data; only coordinators change
-    them, and role_required has already turned everyone else away."""
-    partner = Partner.objects.filter(pk=pk).first()
-    if partner is None:
-        raise Http404
-    return partner
 
 
 def shown_counts(made: int, completed: int, min_cell: int) -> tuple[int | None, int | None]:

@@ -9,14 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members.ids import parse_id
-from members.models import User
+from members.access import get_worker_for_user, outreach_workers
 from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
 from outreach import selectors, services
@@ -29,31 +28,6 @@ REFERRALS_SHOWN = 25
 NOT_SEEN_SHOWN = 20
 CONTACTS_SHOWN = 50
 LAST_PAGE_TRIED = 100_000
-
-
-def _outreach_workers() -> Any:
-    return User.objects.filter(is_outreach_worker=True, is_active=True).order_by("username")
-
-
-def get_worker_for_user(request: HttpRequest) -> User | None:
-    """Whose week to show: a coordinator's ?worker=<id> (any outreach worker), otherwise the
-    worker themself. None for a coordinator who is no outreach worker and chose nobody yet.
-    An unknown id, or a worker asking for someone else's week, is 404: nobody learns which
-    logins exist."""
-    wanted = request.GET.get("worker", "")
-    if not wanted:
-        return request.user if has_role(request.user, Role.OUTREACH_WORKER) else None
-    pk = parse_id(wanted)
-    if pk is None:
-        raise Http404
-    if not has_role(request.user, Role.COORDINATOR):
-        if pk != request.user.pk:
-            raise Http404
-        return request.user
-    worker = _outreach_workers().filter(pk=pk).first()
-    if worker is None:
-        raise Http404
-    return worker
 
 
 def _page_with_total(rows: Any, wanted: str | None, size: int) -> Page:
@@ -85,7 +59,7 @@ def my_week(request: HttpRequest) -> HttpResponse:
         "worker": worker,
         "is_own": worker is not None and worker.pk == request.user.pk,
         "is_coordinator": is_coordinator,
-        "workers": list(_outreach_workers()) if is_coordinator else [],
+        "workers": list(outreach_workers()) if is_coordinator else [],
     }
     if worker is not None:
         today = timezone.localdate()

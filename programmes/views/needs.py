@@ -3,14 +3,10 @@ needs; coordinators moderate, merge duplicates and shortlist needs for a priorit
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,66 +17,21 @@ from members.models import User
 from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
 from programmes import services
+from programmes.access import (
+    VIEWERS,
+    comments_visible_to,
+    get_comment_for_user,
+    get_need_for_user,
+    needs_visible_to,
+)
 from programmes.forms import CommentForm, HideForm, NeedForm, NeedMergeForm
-from programmes.models import Category, Comment, Need, Support
+from programmes.models import Category, Need, Support
 from programmes.rules import NEED_SUPPORTS_MAX
 
-EVERYONE = (Role.MEMBER, Role.OUTREACH_WORKER, Role.COORDINATOR)
+EVERYONE = VIEWERS
 PAGE_SIZE = 20
 # What the list shows: the needs still being discussed, or (coordinators) the hidden ones.
 SHOW_ACTIVE, SHOW_SHORTLISTED, SHOW_HIDDEN = "", "shortlisted", "hidden"
-
-
-# --- Access --------------------------------------------------------------------------------
-
-
-def needs_visible_to(user: User) -> QuerySet[Need]:
-    """Coordinators see every need; everyone else never learns that a hidden one exists, nor
-    sees one withdrawn when its author's data was erased."""
-    if has_role(user, Role.COORDINATOR):
-        return Need.objects.all()
-    return Need.objects.exclude(status__in=[Need.Status.HIDDEN, Need.Status.WITHDRAWN])
-
-
-def with_counts(needs: QuerySet[Need], user: User) -> QuerySet[Need]:
-    """Supports, visible comments and whether `user` supports each need, as subqueries of the
-    one query: no extra query per row, and no join that multiplies supports by comments."""
-
-    def count(model: type[Support | Comment], **filters: Any) -> Coalesce:
-        rows = (
-            model.objects.filter(need=OuterRef("pk"), **filters)
-            .order_by()
-            .values("need")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
-
-    return needs.annotate(
-        support_count=count(Support),
-        comment_count=count(Comment, hidden_reason=""),
-        supported=Exists(Support.objects.filter(need=OuterRef("pk"), member_id=user.pk)),
-    )
-
-
-def get_need_for_user(request: HttpRequest, pk: int) -> Need:
-    need = (
-        with_counts(needs_visible_to(request.user), request.user)
-        .select_related("author", "entered_by", "merged_into")
-        .filter(pk=pk)
-        .first()
-    )
-    if need is None:
-        raise Http404
-    return need
-
-
-def get_comment_for_user(request: HttpRequest, pk: int) -> Comment:
-    """Only coordinators act on a comment itself (role_required has turned others away)."""
-    comment = Comment.objects.select_related("need").filter(pk=pk).first()
-    if comment is None or not has_role(request.user, Role.COORDINATOR):
-        raise Http404
-    return comment
 
 
 def byline(viewer: User, author: User, *, is_anonymous: bool, coordinator: bool) -> str:
@@ -142,9 +93,12 @@ def need_list(request: HttpRequest) -> HttpResponse:
         SHOW_SHORTLISTED: [Need.Status.SHORTLISTED],
         SHOW_HIDDEN: [Need.Status.HIDDEN],
     }[show]
-    needs = with_counts(
-        needs_visible_to(request.user).filter(status__in=statuses), request.user
-    ).select_related("author")
+    needs = (
+        needs_visible_to(request.user)
+        .filter(status__in=statuses)
+        .with_counts(request.user)
+        .select_related("author")
+    )
     if category:
         needs = needs.filter(category=category)
     needs = needs.order_by("-support_count", "-created_at", "-pk")
@@ -205,9 +159,7 @@ def _render_detail(
 ) -> HttpResponse:
     coordinator = has_role(request.user, Role.COORDINATOR)
     _label(need, request.user, coordinator)
-    comments = list(need.comments.select_related("author"))
-    if not coordinator:
-        comments = [c for c in comments if not c.hidden_reason]
+    comments = list(comments_visible_to(request.user).filter(need=need).select_related("author"))
     for comment in comments:
         comment.byline = byline(
             request.user, comment.author, is_anonymous=comment.is_anonymous, coordinator=coordinator

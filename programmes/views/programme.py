@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,10 +25,10 @@ from members.models import User
 from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
 from programmes import services
+from programmes.access import VIEWERS, get_programme_for_user, programmes_visible_to
 from programmes.indicators import members_in_planning, share_of_spending_on_voted_priorities
 from programmes.models import Follow, Programme, SignUp, Stage
 
-VIEWERS = (Role.MEMBER, Role.OUTREACH_WORKER, Role.COORDINATOR)
 PAGE_SIZE = 20
 UPDATES_PAGE_SIZE = 10
 STAGE_ORDER = list(Stage.Kind.values)
@@ -40,26 +40,6 @@ STATUS_WORDS = {
     Programme.Status.DONE: gettext_lazy("Done"),
     Programme.Status.STOPPED: gettext_lazy("Stopped"),
 }
-
-
-# --- Access ----------------------------------------------------------------------------------
-
-
-def may_see_programmes(user: User) -> bool:
-    return any(has_role(user, role) for role in VIEWERS)
-
-
-def get_programme_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Programme:
-    """The programme `pk` with its priority, round and lead; 404 for those who may not know
-    programmes exist, 403 for those who may see it but not change it."""
-    if not may_see_programmes(request.user):
-        raise Http404
-    programme = Programme.objects.select_related("priority__round", "lead").filter(pk=pk).first()
-    if programme is None:
-        raise Http404
-    if write and not has_role(request.user, Role.COORDINATOR):
-        raise PermissionDenied
-    return programme
 
 
 def _count(model: Any) -> Coalesce:
@@ -83,7 +63,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     # Two queries whatever the numbers: the count, then one page of programmes with their
     # priority, its round, the counts of helpers and followers, and whether this user is one.
     programmes = (
-        Programme.objects.select_related("priority__round")
+        programmes_visible_to(request.user)
+        .select_related("priority__round")
         .annotate(
             helpers=_count(SignUp),
             following=_count(Follow),

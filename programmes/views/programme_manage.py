@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,7 @@ from members.ids import parse_id
 from members.resend import resend_safe
 from members.roles import Role, role_required
 from programmes import services
+from programmes.access import get_programme_for_user, get_stage_for_user
 from programmes.forms import (
     BudgetLineForm,
     ProgrammeActivityForm,
@@ -22,8 +23,7 @@ from programmes.forms import (
     UpdateForm,
     counted_options,
 )
-from programmes.models import BudgetLine, Option, ProgrammeActivity, Stage
-from programmes.views.programme import get_programme_for_user
+from programmes.models import BudgetLine, Option, ProgrammeActivity
 
 
 def _option_asked_for(request: HttpRequest) -> Option | None:
@@ -60,11 +60,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 def stage_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    stage = Stage.objects.select_related("programme").filter(pk=pk).first()
-    if stage is None:
-        raise Http404
-    # Through the programme's own access helper, so the rules stay in one place.
-    get_programme_for_user(request, stage.programme_id, write=True)
+    stage = get_stage_for_user(request, pk, write=True)
     form = StageForm(request.POST or None, instance=stage)
     if request.method == "POST" and form.is_valid():
         try:

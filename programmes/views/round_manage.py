@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +21,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members.resend import resend_safe
-from members.roles import Role, has_role, role_required
+from members.roles import Role, role_required
 from programmes import services
+from programmes.access import get_option_for_coordinator, get_round_for_coordinator
 from programmes.forms import (
     InPersonMarkForm,
     InPersonVoteForm,
@@ -33,24 +34,6 @@ from programmes.forms import (
 from programmes.models import Option, RollEntry, Round
 
 PAGE_SIZE = 50
-
-
-def get_round_for_coordinator(request: HttpRequest, pk: int) -> Round:
-    if not has_role(request.user, Role.COORDINATOR):
-        raise Http404
-    round_ = Round.objects.filter(pk=pk).first()
-    if round_ is None:
-        raise Http404
-    return round_
-
-
-def get_option_for_coordinator(request: HttpRequest, pk: int) -> Option:
-    if not has_role(request.user, Role.COORDINATOR):
-        raise Http404
-    option = Option.objects.select_related("round").filter(pk=pk).first()
-    if option is None:
-        raise Http404
-    return option
 
 
 def _count(rows: QuerySet) -> Coalesce:

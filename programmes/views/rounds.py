@@ -11,35 +11,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from members.models import User
 from members.roles import Role, has_role, role_required
 from programmes import services, tally
+from programmes.access import VIEWERS, get_round_for_user, rounds_visible_to
 from programmes.forms import BallotForm
 from programmes.models import Ballot, Option, RollEntry, Round
 
 # Everyone who may see the rounds; only those on a round's roll may vote in it.
-VOTERS = (Role.MEMBER, Role.OUTREACH_WORKER, Role.COORDINATOR)
-
-
-def rounds_visible_to(user: User) -> QuerySet[Round]:
-    """Rounds being prepared exist only for coordinators, on their own pages."""
-    if not any(has_role(user, role) for role in VOTERS):
-        return Round.objects.none()
-    return Round.objects.exclude(status=Round.Status.DRAFT)
-
-
-def get_round_for_user(request: HttpRequest, pk: int) -> Round:
-    round_ = rounds_visible_to(request.user).filter(pk=pk).first()
-    if round_ is None:
-        raise Http404
-    return round_
+VOTERS = VIEWERS
 
 
 def is_voting_time(round_: Round) -> bool:

@@ -13,8 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from members.roles import Role, has_role, role_required
+from programmes.access import VIEWERS, programmes_visible_to, rounds_visible_to
 from programmes.models import Option, Programme, Result, Round
-from programmes.views.programme import STATUS_WORDS, VIEWERS
+from programmes.views.programme import STATUS_WORDS
 
 ROUNDS_PER_PAGE = 10
 
@@ -49,11 +50,14 @@ def outcomes(round_: Round, result: Result | None) -> list[Outcome]:
 def you_asked(request: HttpRequest) -> HttpResponse:
     # Four queries whatever the numbers: the count of rounds, one page of rounds with their
     # results, their options, and the programmes serving those options.
-    programmes = Programme.objects.only("pk", "title", "status", "priority_id").order_by(
-        "created_at", "pk"
+    programmes = (
+        programmes_visible_to(request.user)
+        .only("pk", "title", "status", "priority_id")
+        .order_by("created_at", "pk")
     )
     rounds = (
-        Round.objects.filter(status=Round.Status.COUNTED)
+        rounds_visible_to(request.user)
+        .filter(status=Round.Status.COUNTED)
         .select_related("result")
         .prefetch_related(
             Prefetch(
