@@ -210,7 +210,13 @@ def _reminder_email_save(*, person: Person, by_email: bool, address: str) -> Non
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     """Any logged-in person: channels, sender name, quiet hours and muted kinds; for a person
     with a record, also the encrypted address reminders go to."""
-    preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
+    if request.method == "POST":
+        preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
+    else:
+        # A page read writes nothing: until the first save the defaults come from an unsaved row,
+        # which is also what the reminders assume when there is none (members.reminders).
+        preference = NotificationPreference.objects.filter(user=request.user).first()
+        preference = preference or NotificationPreference(user=request.user)
     person = _own_person(request.user)
     email_consent = person is not None and services.has_consent(
         person, Consent.Purpose.EMAIL_REMINDERS
