@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,7 +40,8 @@ _LINKS: dict[str, tuple[str, bool]] = {
 
 
 def reminder_link(reminder: Reminder) -> str:
-    """The page a reminder is about, or "" when there is none (or it is not built)."""
+    """The page a reminder is about, or "" when there is none. A renamed route fails loudly
+    rather than leave the inbox without its link."""
     name, with_id = _LINKS.get(reminder.kind, ("", False))
     if not name:
         return ""
@@ -50,10 +51,7 @@ def reminder_link(reminder: Reminder) -> str:
         if not raw_id.isdigit():
             return ""
         args = [int(raw_id)]
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+    return reverse(name, args=args)
 
 
 def _rows(reminders: Any) -> list[dict[str, Any]]:
