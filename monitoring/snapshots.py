@@ -227,9 +227,9 @@ def _live(period: Period, filters: Filters) -> Snapshot:
 
 
 def latest(period: Period, filters: Filters) -> Snapshot | None:
-    """The newest figures for a period and filters, however old (beat refreshes them), in one
-    query; None when they were never computed. A pure read: with DASHBOARD_MAX_AGE = 0 they are
-    computed here and stored nowhere."""
+    """The newest figures for a period and filters, however old (the page says when they were
+    computed), in one query; None when they never were. A pure read: with DASHBOARD_MAX_AGE = 0
+    they are computed here and stored nowhere."""
     if not max_age():
         return _live(period, filters)
     row = DashboardSnapshot.objects.filter(
