@@ -53,7 +53,6 @@ def test_no_page_read_writes(
     other_worker: User,
     coordinator: User,
     administrator: User,
-    figure: Any,
 ) -> None:
     settings.DASHBOARD_MAX_AGE = 900  # production's snapshots, not the tests' live figures
     world = build_world(
