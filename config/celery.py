@@ -24,8 +24,9 @@ app.conf.beat_schedule = {
     "close-due-rounds": {"task": "programmes.tasks.close_due_rounds", "schedule": 60.0},
     # Every minute: sweep reminders stuck in sending, then claim and deliver the due ones.
     "dispatch-reminders": {"task": "members.tasks.dispatch_reminders", "schedule": 60.0},
-    # Every minute: fresh dashboard figures for what coordinators looked at this week, once
-    # those shown are older than DASHBOARD_MAX_AGE (monitoring.snapshots).
+    # Every minute: the dashboard's default view made ready, and fresh figures for what
+    # coordinators asked for this week once those shown are older than DASHBOARD_MAX_AGE
+    # (monitoring.snapshots; the page itself only reads).
     "refresh-dashboards": {"task": "monitoring.tasks.refresh_dashboards", "schedule": 60.0},
     # Hourly: forget the keys of forms sent more than a day ago (members.resend).
     "purge-submissions": {"task": "members.tasks.purge_submissions", "schedule": 3600.0},

@@ -139,10 +139,11 @@ class Complaint(models.Model):
 
 
 class DashboardSnapshot(models.Model):
-    """The dashboard's figures for one period and set of filters, computed by a Celery worker
-    (monitoring.snapshots): at 2,000,000 contacts they take seconds to compute, so the page shows
-    the latest snapshot with its time and asks for a fresh one when it is older than
-    DASHBOARD_MAX_AGE. Counts only: nothing here names or identifies a person."""
+    """The dashboard's figures for one period and set of filters, computed by a Celery worker or
+    by a coordinator's "Compute the figures now" (monitoring.snapshots): at 2,000,000 contacts
+    they take seconds to compute, so the page shows the latest snapshot with its time, and beat
+    computes it again once it is older than DASHBOARD_MAX_AGE. Counts only: nothing here names or
+    identifies a person."""
 
     key = models.CharField(_("key"), max_length=64, unique=True)
     period_first = models.DateField(_("first day"), null=True)
@@ -151,7 +152,8 @@ class DashboardSnapshot(models.Model):
     figures = models.JSONField(_("figures"), null=True)
     computed_at = models.DateTimeField(_("computed at"), null=True)
     seconds = models.FloatField(_("seconds to compute"), null=True)
-    viewed_at = models.DateTimeField(_("last viewed at"), default=timezone.now)
+    # Set by "Compute the figures now" (and by beat for the default view), never by a page read.
+    asked_at = models.DateTimeField(_("last asked for at"), default=timezone.now)
     refresh_requested_at = models.DateTimeField(_("refresh requested at"), null=True)
 
     class Meta:

@@ -1,10 +1,13 @@
 """The dashboard's figures as snapshots. At 2,000,000 contacts every indicator and the two 12-month
 trends take seconds to compute, far over the dashboard's 300 ms budget, so the page reads the latest
-snapshot for its period and filters in one query and says when it was computed. Beat looks every
-minute for snapshots someone viewed that are older than DASHBOARD_MAX_AGE and has a worker compute
-them again. The request itself never talks to the broker: a hung Redis cannot hold the page. The
-first visit for new filters computes its figures in the request (seconds at national scale, once).
-DASHBOARD_MAX_AGE = 0 turns snapshots off: the figures are computed on every visit.
+snapshot for its period and filters in one query and says when it was computed.
+
+The page only reads. Snapshots are written by beat, which every minute keeps the default view (the
+last full month, no filters) ready and has a worker compute again what a coordinator asked for in
+the last week once it is older than DASHBOARD_MAX_AGE; and by the page's "Compute the figures now"
+button (a POST), which computes them in the request, the way forward for filters nobody asked for
+before. The request never talks to the broker: a hung Redis cannot hold the page.
+DASHBOARD_MAX_AGE = 0 turns snapshots off: every visit computes its own figures and stores nothing.
 
 A snapshot holds counts and labels already shown on the dashboard (hotspots, workers' usernames,
 partners), never anything about one person."""
@@ -28,6 +31,7 @@ from monitoring import indicators
 from monitoring.indicators import Figure, Filters, Group
 from monitoring.indicators_trends import TrendPoint, coverage_trend, last_months, reach_trend
 from monitoring.models import DashboardSnapshot
+from monitoring.services_dashboard import period_for
 from outreach.indicators_contacts import Period
 
 logger = logging.getLogger(__name__)
@@ -36,11 +40,9 @@ logger = logging.getLogger(__name__)
 VERSION = 1
 # A refresh asked for but not done after this is asked for again (the worker may have died).
 RETRY_AFTER = timedelta(minutes=2)
-# Beat keeps refreshing what someone looked at within this time; older snapshots are dropped.
+# Beat keeps refreshing what someone asked for within this time; older snapshots are dropped.
 KEEP_REFRESHING = timedelta(days=7)
 DROP_AFTER = timedelta(days=30)
-# Writing "viewed" on every request would cost a query per page; once an hour is enough.
-VIEWED_EVERY = timedelta(hours=1)
 
 
 def max_age() -> timedelta:
@@ -55,6 +57,8 @@ class Snapshot:
     computed_at: datetime
     seconds: float | None
     stale: bool
+    # Beat computes it again once stale: the default view, or asked for in the last week.
+    kept_fresh: bool
 
 
 # --- Encoding ----------------------------------------------------------------------------------
@@ -121,13 +125,15 @@ def encode(
 
 def decode(row: DashboardSnapshot) -> Snapshot:
     data = row.figures
+    now = timezone.now()
     return Snapshot(
         {slug: _from_figure(f) for slug, f in data["figures"].items()},
         _from_trend(data["coverage_trend"]),
         _from_trend(data["reach_trend"]),
         row.computed_at,  # type: ignore[arg-type]
         row.seconds,
-        stale=bool(max_age()) and row.computed_at < timezone.now() - max_age(),  # type: ignore[operator]
+        stale=bool(max_age()) and row.computed_at < now - max_age(),  # type: ignore[operator]
+        kept_fresh=row.asked_at >= now - KEEP_REFRESHING,
     )
 
 
@@ -206,35 +212,48 @@ def _row(period: Period, filters: Filters) -> DashboardSnapshot:
 
 
 def compute_now(period: Period, filters: Filters) -> None:
-    """Compute a snapshot in this process: the demo data and the benchmark prepare theirs."""
-    refresh(_row(period, filters).pk)
-
-
-def latest(period: Period, filters: Filters) -> Snapshot:
-    """The newest figures for a period and filters: one query when a snapshot exists, however old
-    (beat refreshes it); computed here the first time, or every time when DASHBOARD_MAX_AGE is 0."""
+    """Compute a snapshot in this process and keep it fresh for a week: the dashboard's "Compute
+    the figures now" button, the demo data and the benchmark."""
     row = _row(period, filters)
-    now = timezone.now()
-    if row.figures is None or not max_age():
-        refresh(row.pk)
-        row.refresh_from_db()
-    elif row.viewed_at < now - VIEWED_EVERY:
-        # Keeps beat refreshing it (refresh_recent).
-        DashboardSnapshot.objects.filter(pk=row.pk).update(viewed_at=now)
+    DashboardSnapshot.objects.filter(pk=row.pk).update(asked_at=timezone.now())
+    refresh(row.pk)
+
+
+def _live(period: Period, filters: Filters) -> Snapshot:
+    started = time.monotonic()
+    row = DashboardSnapshot(figures=compute(period, filters), computed_at=timezone.now())
+    row.seconds = round(time.monotonic() - started, 3)
     return decode(row)
 
 
+def latest(period: Period, filters: Filters) -> Snapshot | None:
+    """The newest figures for a period and filters, however old (the page says when they were
+    computed), in one query; None when they never were. A pure read: with DASHBOARD_MAX_AGE = 0
+    they are computed here and stored nowhere."""
+    if not max_age():
+        return _live(period, filters)
+    row = DashboardSnapshot.objects.filter(
+        key=key_for(period, filters), figures__isnull=False
+    ).first()
+    return decode(row) if row is not None else None
+
+
 def refresh_recent() -> int:
-    """Beat's part: ask for fresh figures for every snapshot viewed recently that is older than
-    DASHBOARD_MAX_AGE, and drop those nobody has looked at for a month. Returns how many."""
+    """Beat's part: make sure the default view has a snapshot, ask for fresh figures for every
+    snapshot asked for recently that is older than DASHBOARD_MAX_AGE, and drop those nobody has
+    asked for in a month. Returns how many were asked for."""
     now = timezone.now()
-    DashboardSnapshot.objects.filter(viewed_at__lt=now - DROP_AFTER).delete()
+    DashboardSnapshot.objects.filter(asked_at__lt=now - DROP_AFTER).delete()
     if not max_age():
         return 0  # snapshots are off: every visit computes its own figures
-    stale = DashboardSnapshot.objects.filter(viewed_at__gte=now - KEEP_REFRESHING).filter(
+    # The menu's Dashboard opens on the last full month with no filters: ready before anyone
+    # asks, the first of a month included, when that period changes.
+    default = _row(period_for("month", None, None, None), Filters())
+    DashboardSnapshot.objects.filter(pk=default.pk).update(asked_at=now)
+    stale = DashboardSnapshot.objects.filter(asked_at__gte=now - KEEP_REFRESHING).filter(
         Q(computed_at__isnull=True) | Q(computed_at__lt=now - max_age())
     )
-    rows = list(stale.order_by("-viewed_at").only("pk", "refresh_requested_at"))
+    rows = list(stale.order_by("-asked_at").only("pk", "refresh_requested_at"))
     for row in rows:
         request_refresh(row)
     return len(rows)

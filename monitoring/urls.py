@@ -17,6 +17,7 @@ urlpatterns = [
     # Dashboard and exports
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export/", dashboard.dashboard_export, name="dashboard_export"),
+    path("dashboard/compute/", dashboard.dashboard_compute, name="dashboard_compute"),
     # Community results
     path("results/", community_results.community_results, name="community_results"),
 ]

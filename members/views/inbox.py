@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,7 +41,8 @@ _LINKS: dict[str, tuple[str, bool]] = {
 
 
 def reminder_link(reminder: Reminder) -> str:
-    """The page a reminder is about, or "" when there is none (or it is not built)."""
+    """The page a reminder is about, or "" when there is none. A renamed route fails loudly
+    rather than leave the inbox without its link."""
     name, with_id = _LINKS.get(reminder.kind, ("", False))
     if not name:
         return ""
@@ -51,10 +52,7 @@ def reminder_link(reminder: Reminder) -> str:
         if not raw_id.isdigit():
             return ""
         args = [int(raw_id)]
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+    return reverse(name, args=args)
 
 
 def _rows(reminders: Any) -> list[dict[str, Any]]:
@@ -204,7 +202,13 @@ def _reminder_email_save(*, person: Person, by_email: bool, address: str) -> Non
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     """Any logged-in person: channels, sender name, quiet hours and muted kinds; for a person
     with a record, also the encrypted address reminders go to."""
-    preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
+    if request.method == "POST":
+        preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
+    else:
+        # A page read writes nothing: until the first save the defaults come from an unsaved row,
+        # which is also what the reminders assume when there is none (members.reminders).
+        preference = NotificationPreference.objects.filter(user=request.user).first()
+        preference = preference or NotificationPreference(user=request.user)
     person = find_own_live_person(request)
     email_consent = person is not None and services.has_consent(
         person, Consent.Purpose.EMAIL_REMINDERS

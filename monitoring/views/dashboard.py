@@ -1,6 +1,7 @@
 """For coordinators: every indicator for a period, with its definition beside it, 12-month trends
 of coverage and reach, the hotspots under the coverage alert, and the same table as a download
-with small counts of people hidden."""
+with small counts of people hidden. The pages only read snapshots of the figures; a button computes
+them for filters nobody asked for before (monitoring.snapshots)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from members.models import User
 from members.roles import Role, role_required
@@ -59,6 +61,14 @@ def _chosen(form: DashboardFilterForm) -> tuple[Period, indicators.Filters]:
     return period, filters
 
 
+def _page_for(request: HttpRequest) -> str:
+    """The dashboard with the filters of this request's address (not the download's format)."""
+    query = request.GET.copy()
+    query.pop("format", None)
+    page = reverse("monitoring:dashboard")
+    return f"{page}?{query.urlencode()}" if query else page
+
+
 def _trend(points: list[TrendPoint], percent: bool) -> dict[str, Any]:
     values = [p.value for p in points]
     return {
@@ -72,12 +82,15 @@ def _trend(points: list[TrendPoint], percent: bool) -> dict[str, Any]:
 @role_required(Role.COORDINATOR)
 def dashboard(request: HttpRequest) -> HttpResponse:
     # Queries: the hotspots and workers of the filter and the snapshot of the figures
-    # (monitoring.snapshots); none grows with the data.
+    # (monitoring.snapshots); none grows with the data, and none writes.
     form = _filter_form(request)
     if form.is_bound and not form.is_valid():
         return render(request, "monitoring/dashboard.html", {"form": form}, status=400)
     period, filters = _chosen(form)
     snapshot = snapshots.latest(period, filters)
+    if snapshot is None:
+        # Never computed for these filters: the page offers to compute them.
+        return render(request, "monitoring/dashboard.html", {"form": form, "period": period})
     areas = indicators.arrange(snapshot.figures)
     alerts = indicators.hotspots_below_alert(snapshot.figures["coverage"])
     return render(
@@ -97,6 +110,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "xlsx": "xlsx" in _formats(),
         },
     )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def dashboard_compute(request: HttpRequest) -> HttpResponse:
+    """Compute the figures of the page's period and filters (in its address) now, then show them:
+    seconds at national scale, which is why a page read never does it."""
+    form = _filter_form(request)
+    if form.is_bound and not form.is_valid():
+        return render(request, "monitoring/dashboard.html", {"form": form}, status=400)
+    snapshots.compute_now(*_chosen(form))
+    return redirect(_page_for(request))
 
 
 def _safe(value: Any) -> Any:
@@ -144,7 +169,10 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
         return render(request, "monitoring/dashboard.html", {"form": form}, status=400)
     period, filters = _chosen(form)
     # The figures on the page, so the download and the dashboard agree.
-    lines = indicator_lines(indicators.arrange(snapshots.latest(period, filters).figures))
+    snapshot = snapshots.latest(period, filters)
+    if snapshot is None:
+        return redirect(_page_for(request))  # where they can be computed
+    lines = indicator_lines(indicators.arrange(snapshot.figures))
     # A neutral name: a downloads folder tells nothing about what the file holds.
     filename = f"export-{period.slug}.{export_format}"
     response = (_xlsx if export_format == "xlsx" else _csv)(lines, filename)

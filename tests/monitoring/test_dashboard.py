@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 DASHBOARD = reverse("monitoring:dashboard")
 EXPORT = reverse("monitoring:dashboard_export")
+COMPUTE = reverse("monitoring:dashboard_compute")
 NOVEMBER = {"period": "month", "month": "2026-11"}
 
 
@@ -42,6 +43,15 @@ def test_everyone_but_coordinators_is_refused(
 ) -> None:
     user = request.getfixturevalue(persona)
     assert client_for(user).get(url).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["member", "outreach_worker", "other_worker"])
+def test_only_coordinators_have_figures_computed(
+    client_for: Any, request: pytest.FixtureRequest, persona: str
+) -> None:
+    user = request.getfixturevalue(persona)
+    assert client_for(user).post(COMPUTE).status_code == 403
+    assert client_for(None).post(COMPUTE).status_code == 302  # to log in
 
 
 def test_a_coordinator_sees_the_dashboard(client_for: Any, coordinator: User) -> None:
@@ -161,8 +171,8 @@ def test_the_dashboard_costs_the_same_queries_with_10_or_1000_contacts(
     SizeEstimate.objects.create(hotspot=hotspot, number=200, estimated_on=date(2026, 1, 1))
     client = client_for(coordinator)
     _contacts(hotspot, outreach_worker, 10)
-    # The first visit creates the snapshot's row; later ones compute its figures afresh (the
-    # tests' DASHBOARD_MAX_AGE is 0) or read them (test_snapshots).
+    # Every visit computes the figures afresh and stores nothing (the tests' DASHBOARD_MAX_AGE
+    # is 0); with snapshots on, a visit reads one row (test_snapshots).
     client.get(DASHBOARD, NOVEMBER)
     few = _queries(client, DASHBOARD, NOVEMBER)
     few_export = _queries(client, EXPORT, {"format": "csv", **NOVEMBER})

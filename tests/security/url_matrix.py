@@ -1181,6 +1181,14 @@ MATRIX: dict[str, dict[str, Any]] = {
         "other_worker": "denied method",
         "coordinator": "ok method",
     },
+    # Computes the dashboard's figures for the filters in its address: coordinators, POST only.
+    "monitoring:dashboard_compute": {
+        "anonymous": "login login",
+        "member": "method denied",
+        "worker": "method denied",
+        "other_worker": "method denied",
+        "coordinator": "method ok",
+    },
     "monitoring:community_results": {
         "anonymous": "login login",
         "member": "ok ok",

@@ -362,7 +362,7 @@ class Command(BaseCommand):
         # What the daily job and the dispatcher would do: the inboxes show today's reminders.
         created += sum(plan_all().values())
         dispatch_due()
-        # The dashboard's default view opens at once; other filters are computed by the worker.
+        # The dashboard's default view opens at once; beat keeps it fresh (monitoring.snapshots).
         snapshots.compute_now(last_full_month(timezone.localdate()), Filters())
         self.stdout.write(f"Demo data ready ({created} new rows).")
 
