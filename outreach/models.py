@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.fields import EncryptedCharField, EncryptedTextField
+from outreach import rules
 
 
 class Typology(models.TextChoices):
@@ -180,7 +181,7 @@ class Contact(models.Model):
     female_condoms = models.PositiveIntegerField(_("female condoms"), default=0)
     lubricant = models.PositiveIntegerField(_("lubricant sachets"), default=0)
     self_test_kits = models.PositiveIntegerField(_("HIV self-test kits"), default=0)
-    # Inputs of the condom need: max(stated monthly need, weekly acts x 4).
+    # Inputs of the condom need (outreach.rules.monthly_need).
     stated_monthly_need = models.PositiveIntegerField(
         _("condoms they say they need a month"), null=True, blank=True
     )
@@ -219,10 +220,7 @@ class Contact(models.Model):
 
     @property
     def monthly_need(self) -> int | None:
-        """Condoms needed a month: the larger of what they say and four weeks of clients."""
-        from_acts = None if self.weekly_acts is None else self.weekly_acts * 4
-        known = [n for n in (self.stated_monthly_need, from_acts) if n is not None]
-        return max(known) if known else None
+        return rules.monthly_need(self.stated_monthly_need, self.weekly_acts)
 
 
 class ZeroReport(models.Model):

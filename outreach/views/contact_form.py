@@ -27,7 +27,7 @@ from members.models import AccessLog, Person
 from members.resend import offer_undo, resend_safe
 from members.roles import Role, has_role, role_required
 from members.services import access_log_write
-from outreach import services
+from outreach import rules, services
 from outreach.access import contacts_visible_to
 from outreach.forms import ContactForm
 from outreach.models import Contact, RiskAssessment, ViolenceIncident
@@ -78,7 +78,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
             "person": person,
             "priority": priority,
             "suggestion": _suggestion(form, priority=priority),
-            "weeks_per_month": services.WEEKS_PER_MONTH,
+            "weeks_per_month": rules.WEEKS_PER_MONTH,
             "can_save": has_role(request.user, Role.OUTREACH_WORKER),
         },
     )
@@ -155,7 +155,8 @@ def _suggestion(form: ContactForm, *, priority: bool) -> int | None:
         except (TypeError, ValueError):
             number = None
         values[name] = number if number is not None and number >= 0 else None
-    return services.condoms_to_give(Contact(**values).monthly_need, priority=priority)
+    need = rules.monthly_need(values["stated_monthly_need"], values["weekly_acts"])
+    return rules.condoms_to_give(need, priority=priority)
 
 
 def _save(request: HttpRequest, form: ContactForm, person: Person) -> HttpResponse | None:
