@@ -358,15 +358,9 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return f"{self.person_id} → {self.partner} ({self.get_service_display()})"
 
-    def completed_within(self, days: int) -> bool:
-        """Attended within `days` days of being made (the 7/14/28-day completion windows)."""
-        return self.attended_on is not None and (self.attended_on - self.made_on).days <= days
-
 
 class TracingAttempt(models.Model):
-    """Looking for someone whose referral is overdue: at most three attempts."""
-
-    MAX_ATTEMPTS = 3
+    """Looking for someone whose referral is overdue: at most rules.MAX_TRACING_ATTEMPTS."""
 
     class Method(models.TextChoices):
         IN_PERSON = "in_person", _("In person")
@@ -394,7 +388,8 @@ class TracingAttempt(models.Model):
                 fields=["referral", "number"], name="outreach_tracing_numbered_once"
             ),
             models.CheckConstraint(
-                condition=models.Q(number__gte=1) & models.Q(number__lte=3),
+                condition=models.Q(number__gte=1)
+                & models.Q(number__lte=rules.MAX_TRACING_ATTEMPTS),
                 name="outreach_tracing_at_most_three",
             ),
         ]

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
@@ -491,6 +491,27 @@ def test_the_service_refuses_a_fourth_attempt(outreach_worker: User, referral: R
             outcome=TracingAttempt.Outcome.NOT_REACHED,
             attempted_on=TODAY(),
         )
+
+
+def test_the_database_refuses_an_attempt_past_the_one_tracing_rule(
+    outreach_worker: User, referral: Referral
+) -> None:
+    # The model keeps no limit of its own: its check constraint is built from the rule.
+    assert not hasattr(TracingAttempt, "MAX_ATTEMPTS")
+    fields = {
+        "referral": referral,
+        "worker": outreach_worker,
+        "method": TracingAttempt.Method.PHONE,
+        "outcome": TracingAttempt.Outcome.NOT_REACHED,
+    }
+    TracingAttempt.objects.create(number=MAX_TRACING_ATTEMPTS, **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TracingAttempt.objects.create(number=MAX_TRACING_ATTEMPTS + 1, **fields)
+
+
+def test_completion_is_counted_by_the_indicator_alone() -> None:
+    # attended_within is the one 7/14/28-day test; the model kept a second, unused copy.
+    assert not hasattr(Referral, "completed_within")
 
 
 def test_a_closed_referral_is_not_traced(
