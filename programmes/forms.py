@@ -25,7 +25,8 @@ from programmes.models import (
     Stage,
     Update,
 )
-from programmes.services import ROUND_TURNOUT_FLOOR, members_to_name
+from programmes.rules import NEED_ACTIVE, ROUND_OPTIONS_MAX, ROUND_TURNOUT_FLOOR
+from programmes.services import members_to_name
 
 # --- Needs -----------------------------------------------------------------------------------
 
@@ -137,7 +138,7 @@ class NeedMergeForm(forms.Form):
     def __init__(self, *args: Any, source: Need, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = (
-            Need.objects.filter(status__in=[Need.Status.OPEN, Need.Status.SHORTLISTED])
+            Need.objects.filter(status__in=NEED_ACTIVE)
             .exclude(pk=source.pk)
             .order_by("title", "pk")
         )
@@ -150,7 +151,7 @@ LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%
 
 class RoundForm(forms.ModelForm):
     """A priority round being prepared. The tie-break rule is not a field: it is the one the
-    count applies (programmes.services.round_tie_break), shown to everyone before voting."""
+    count applies (programmes.rules.round_tie_break), shown to everyone before voting."""
 
     class Meta:
         model = Round
@@ -187,8 +188,11 @@ class RoundForm(forms.ModelForm):
 
     def clean_max_choices(self) -> int:
         value = self.cleaned_data["max_choices"]
-        if not 1 <= value <= 8:
-            raise ValidationError(_("Choose a number from 1 to 8."))
+        # A member cannot choose more options than a ballot may have.
+        if not 1 <= value <= ROUND_OPTIONS_MAX:
+            raise ValidationError(
+                _("Choose a number from 1 to %(max)d.") % {"max": ROUND_OPTIONS_MAX}
+            )
         return value
 
     def clean_min_turnout(self) -> int:
