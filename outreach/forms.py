@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from members.choices import offer_current
 from members.models import User
 from members.widgets import QuickSelect
-from outreach.indicators_contacts import Period
+from outreach.indicators_contacts import COMMODITIES, Period
 from outreach.models import (
     Assignment,
     Contact,
@@ -189,8 +189,6 @@ class ContactForm(forms.Form):
     """One contact, on a phone. Sending it twice saves once (members.resend: the page's key
     becomes the contact's idempotency key)."""
 
-    GOODS = ("male_condoms", "female_condoms", "lubricant", "self_test_kits")
-
     contacted_on = forms.DateField(label=_("Date"), widget=CONTACT_DATE)
     kind = forms.ChoiceField(
         label=_("Kind of contact"),
@@ -246,7 +244,7 @@ class ContactForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         # An emptied count means none given.
-        for name in self.GOODS:
+        for name in COMMODITIES:
             if name in cleaned and cleaned[name] is None:
                 cleaned[name] = 0
         return cleaned

@@ -30,6 +30,7 @@ from members.services import access_log_write
 from outreach import rules, services
 from outreach.access import contacts_visible_to
 from outreach.forms import ContactForm
+from outreach.indicators_contacts import COMMODITIES
 from outreach.models import Contact, RiskAssessment, ViolenceIncident
 
 STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
@@ -129,7 +130,7 @@ def _initial(request: HttpRequest, person: Person | None) -> dict[str, Any]:
     initial: dict[str, Any] = {
         "contacted_on": timezone.localdate(),
         "kind": Contact.Kind.ONE_TO_ONE,
-        **dict.fromkeys(ContactForm.GOODS, 0),
+        **dict.fromkeys(COMMODITIES, 0),
     }
     if person is not None:
         # What they said last time, so the suggestion shows before anything is typed.
@@ -212,7 +213,7 @@ def _save(request: HttpRequest, form: ContactForm, person: Person) -> HttpRespon
 
 
 # Fields that make two contacts of the same worker and person look like one sent twice.
-_TWIN_FIELDS = ("contacted_on", "kind", *ContactForm.GOODS, "topics", "needs_raised")
+_TWIN_FIELDS = ("contacted_on", "kind", *COMMODITIES, "topics", "needs_raised")
 
 
 def _twin(contact: Contact) -> Contact | None:
