@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import AccessLog, Person, User
+from members.staffing import Share
 from outreach import services
 from outreach.indicators_referrals import completion_rates
 from outreach.models import Hotspot, Partner, Referral, TracingAttempt
@@ -651,11 +652,10 @@ def test_windows_can_be_chosen_and_rates_are_given_per_partner() -> None:
     (fourteen,) = completion_rates(rows, windows=(14,), as_of=AS_OF)
     assert fourteen.days == 14
     assert (fourteen.overall.numerator, fourteen.overall.denominator) == (1, 3)
+    # The one Share of the staffing figures: a rate is a part of a whole like any other.
+    assert fourteen.overall == Share(1, 3)
     assert fourteen.overall.percent == 33
-    assert {pk: (r.numerator, r.denominator) for pk, r in fourteen.by_partner.items()} == {
-        1: (1, 2),
-        2: (0, 1),
-    }
+    assert fourteen.by_partner == {1: Share(1, 2), 2: Share(0, 1)}
 
 
 def test_no_referrals_give_no_percent() -> None:
