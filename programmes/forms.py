@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from members.choices import offer_current
 from members.models import User
+from members.widgets import ISO_DATE
 from programmes.models import (
     BudgetLine,
     Comment,
@@ -473,9 +474,6 @@ class ProgrammeForm(forms.ModelForm):
             del self.fields["status"]
 
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 class StageForm(forms.ModelForm):
     """How the community took part in one stage: meetings, attendance and the committee."""
 
@@ -483,8 +481,8 @@ class StageForm(forms.ModelForm):
         model = Stage
         fields = ["starts_on", "ends_on", "meetings_held", "members_attended", "committee"]
         widgets = {
-            "starts_on": DATE,
-            "ends_on": DATE,
+            "starts_on": ISO_DATE,
+            "ends_on": ISO_DATE,
             "meetings_held": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
             "members_attended": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
             "committee": forms.CheckboxSelectMultiple,
@@ -525,7 +523,7 @@ class ProgrammeActivityForm(forms.ModelForm):
     class Meta:
         model = ProgrammeActivity
         fields = ["title", "priority", "responsible", "starts_on", "is_done"]
-        widgets = {"starts_on": DATE}
+        widgets = {"starts_on": ISO_DATE}
         labels = {
             "title": _("Activity"),
             "responsible": _("Responsible peer staff"),
