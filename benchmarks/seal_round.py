@@ -31,11 +31,11 @@ from django.utils import timezone  # noqa: E402
 from members.models import User  # noqa: E402
 from programmes import tally  # noqa: E402
 from programmes.models import Ballot, Option, Result, RollEntry, Round  # noqa: E402
+from programmes.rules import RECEIPT_ALPHABET, RECEIPT_LENGTH, ROUND_OPTIONS_MAX  # noqa: E402
 
 BALLOTS = 10_000
-OPTIONS = 8
+OPTIONS = ROUND_OPTIONS_MAX  # the longest ballot a round may have
 BUDGET_SECONDS = 5.0
-RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
 rng = secrets.SystemRandom()
 
 
@@ -71,7 +71,7 @@ def build_round(member_ids: list[int]) -> Round:
     )
     receipts: set[str] = set()
     while len(receipts) < BALLOTS:
-        receipts.add("".join(rng.choices(RECEIPT_ALPHABET, k=6)))
+        receipts.add("".join(rng.choices(RECEIPT_ALPHABET, k=RECEIPT_LENGTH)))
     ballots = [
         Ballot(round=round_, choices=sorted(rng.sample(option_ids, rng.randint(1, 3))), receipt=r)
         for r in receipts

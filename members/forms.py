@@ -14,7 +14,7 @@ from members.ids import parse_id
 from members.models import AccessLog, Consent, Employment, Person, User
 from members.services import INVITATION_CODE_LENGTH, RESET_CODE_LENGTH
 from members.uic import build_code, is_complete, normalise_part, recipe, uic_hash
-from members.widgets import QuickSelect
+from members.widgets import ISO_DATE, QuickSelect
 
 # --- People ----------------------------------------------------------------------------------
 
@@ -79,11 +79,7 @@ class PersonForm(forms.ModelForm):
             "email",
             "notes",
         ]
-        # A date picker reads only ISO dates, whatever the page's language.
-        widgets = {
-            "member_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "hotspot": QuickSelect,
-        }
+        widgets = {"member_since": ISO_DATE, "hotspot": QuickSelect}
         help_texts = {
             "nickname": _("A nickname they choose; never a legal name."),
             "phone": _("Only with their consent to reminders. Stored encrypted."),
@@ -281,8 +277,8 @@ class EmploymentForm(forms.ModelForm):
             "ended_on",
         ]
         widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}),
-            "ended_on": forms.DateInput(attrs={"type": "date"}),
+            "started_on": ISO_DATE,
+            "ended_on": ISO_DATE,
         }
         labels = {
             "user": _("Staff member (their login)"),
@@ -349,11 +345,22 @@ class OwnConsentForm(forms.Form):
     )
 
 
-# A date picker takes ISO dates only, whatever the language's own date format.
-ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+class DatesFilterForm(forms.Form):
+    """From and To of a coordinator's filters (the access log here, the contacts list and the
+    dashboard through outreach.forms.PeriodFilterForm), with the one check of their order."""
+
+    date_from = forms.DateField(label=_("From"), required=False, widget=ISO_DATE)
+    date_to = forms.DateField(label=_("To"), required=False, widget=ISO_DATE)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end comes before the start."))
+        return cleaned
 
 
-class AccessLogFilterForm(forms.Form):
+class AccessLogFilterForm(DatesFilterForm):
     """The coordinator's filters; a GET form, so a filtered view is a link that can be shared.
     The login is chosen from a list and goes into the address by number: no username is typed
     into a URL."""
@@ -365,8 +372,7 @@ class AccessLogFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Action"), choices=[("", _("Any")), *AccessLog.Action.choices], required=False
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=ISO_DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=ISO_DATE)
+    field_order = ["actor", "person", "action", "date_from", "date_to"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -376,10 +382,3 @@ class AccessLogFilterForm(forms.Form):
         if (wanted := parse_id(self.data.get("actor"))) is not None:
             logins |= Q(pk=wanted)
         self.fields["actor"].queryset = User.objects.filter(logins).order_by("username")
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end comes before the start."))
-        return cleaned

@@ -19,12 +19,15 @@ TURNOVER_MONTHS = 12
 
 @dataclass(frozen=True)
 class Share:
+    """A part of a whole, as counted: staffing here, referral completion in outreach too."""
+
     numerator: int
     denominator: int
 
     @property
     def percent(self) -> int | None:
-        """Rounded to a whole percent; None when there is nothing to divide by."""
+        """Rounded to a whole percent; None when there is nothing to divide by (nothing could
+        be counted yet)."""
         if not self.denominator:
             return None
         return round(100 * self.numerator / self.denominator)

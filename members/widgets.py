@@ -9,6 +9,11 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+# The one date picker of every form. It reads and writes ISO dates only, whatever the page's
+# language: without the format a Spanish or French page filled it with 01/03/2026, which the
+# picker shows as empty (and a post's end date was lost on saving).
+ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class QuickSelect(forms.Select):
     """A select that writes its options itself. Django renders a template per option: for the

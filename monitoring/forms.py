@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.widgets import QuickSelect
 from monitoring.models import Complaint, Place, Rating
+from outreach.forms import PeriodFilterForm
 from outreach.models import Partner
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -141,7 +142,7 @@ class ComplaintFilterForm(forms.Form):
 # --- Dashboard and exports -------------------------------------------------------------------
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(PeriodFilterForm):
     """The dashboard's filters, a GET form: a filtered dashboard is a link, and the export
     takes the same filters. The period is the month, its quarter, its reporting year or dates."""
 
@@ -153,23 +154,7 @@ class DashboardFilterForm(forms.Form):
     ]
 
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
-    month = forms.DateField(
-        label=_("Month"),
-        required=False,
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        help_text=_("For example 2026-11; the quarter or year that holds it."),
-    )
-    date_from = forms.DateField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    date_to = forms.DateField(
-        label=_("To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    field_order = ["period", "month", "date_from", "date_to"]
     hotspot = forms.ModelChoiceField(
         label=_("Hotspot"),
         queryset=None,
@@ -190,13 +175,17 @@ class DashboardFilterForm(forms.Form):
         self, *args: Any, hotspots: Any, workers: Any, typologies: Any, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["month"].help_text = _(
+            "For example 2026-11; the quarter or year that holds it."
+        )
         self.fields["hotspot"].queryset = hotspots
         self.fields["worker"].queryset = workers
         self.fields["typology"].choices = [("", _("All kinds of place")), *typologies]
 
     def clean(self) -> dict[str, Any]:
+        # Read before the shared order check, which drops an end that comes before the start.
+        start, end = self.cleaned_data.get("date_from"), self.cleaned_data.get("date_to")
         data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
         if data.get("period") == "custom":
             if not start:
                 self.add_error("date_from", _("Choose the first day."))
@@ -204,6 +193,4 @@ class DashboardFilterForm(forms.Form):
                 self.add_error("date_to", _("Choose the last day."))
         elif start or end:
             self.add_error("period", _("Choose 'Dates below' to use dates."))
-        if start and end and start > end:
-            self.add_error("date_to", _("The end comes before the start."))
         return data

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from members import staffing
 from members.models import Employment
 from monitoring.models import Complaint, Feedback, Place, Rating
+from outreach import rules as outreach_rules
 from outreach.indicators_contacts import Period, goods_given, in_period
 from outreach.indicators_referrals import completion_rates
 from outreach.models import Attendance, Contact, GroupActivity, Hotspot, Referral
@@ -237,8 +238,9 @@ def _given() -> F:
 
 
 def _need() -> Greatest:
-    # The K-rule: max(stated monthly need, clients a week x 4).
-    return Greatest(Coalesce("stated_monthly_need", 0), Coalesce("weekly_acts", 0) * 4)
+    # outreach.rules.monthly_need in SQL, over contacts with a known need (_with_known_need).
+    month_of_clients = Coalesce("weekly_acts", 0) * outreach_rules.WEEKS_PER_MONTH
+    return Greatest(Coalesce("stated_monthly_need", 0), month_of_clients)
 
 
 def _with_known_need(period: Period, filters: Filters) -> QuerySet[Contact]:

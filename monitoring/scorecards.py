@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from members import staffing
 from monitoring.models import Rating
 from monitoring.suppression import small_cell_minimum
 
@@ -41,7 +42,7 @@ class Share:
     def percent(self) -> int | None:
         if not self.shown:
             return None
-        return round(100 * self.counted / self.answered)
+        return staffing.Share(self.counted, self.answered).percent
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.choices import offer_current
+from members.forms import DatesFilterForm
 from members.models import User
-from members.widgets import QuickSelect
-from outreach.indicators_contacts import Period
+from members.widgets import ISO_DATE, QuickSelect
+from outreach.indicators_contacts import COMMODITIES, Period
 from outreach.models import (
     Assignment,
     Contact,
@@ -69,7 +70,7 @@ class SizeEstimateForm(forms.ModelForm):
     class Meta:
         model = SizeEstimate
         fields = ["number", "estimated_on", "source"]
-        widgets = {"estimated_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"estimated_on": ISO_DATE}
         labels = {
             "number": _("Estimated number of sex workers"),
             "estimated_on": _("Estimated on"),
@@ -98,10 +99,7 @@ class AssignmentForm(forms.ModelForm):
     class Meta:
         model = Assignment
         fields = ["worker", "starts_on", "ends_on"]
-        widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
+        widgets = {"starts_on": ISO_DATE, "ends_on": ISO_DATE}
         labels = {
             "worker": _("Outreach worker"),
             "starts_on": _("Starts on"),
@@ -144,8 +142,6 @@ class AssignmentForm(forms.ModelForm):
 
 # More than this in one contact, or as a need, is a typing mistake.
 GOODS_MAX = 1000
-# A date picker reads only ISO dates, whatever the page's language.
-CONTACT_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _count_input(*, less: str, more: str) -> forms.NumberInput:
@@ -189,9 +185,7 @@ class ContactForm(forms.Form):
     """One contact, on a phone. Sending it twice saves once (members.resend: the page's key
     becomes the contact's idempotency key)."""
 
-    GOODS = ("male_condoms", "female_condoms", "lubricant", "self_test_kits")
-
-    contacted_on = forms.DateField(label=_("Date"), widget=CONTACT_DATE)
+    contacted_on = forms.DateField(label=_("Date"), widget=ISO_DATE)
     kind = forms.ChoiceField(
         label=_("Kind of contact"),
         choices=Contact.Kind.choices,
@@ -246,7 +240,7 @@ class ContactForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         # An emptied count means none given.
-        for name in self.GOODS:
+        for name in COMMODITIES:
             if name in cleaned and cleaned[name] is None:
                 cleaned[name] = 0
         return cleaned
@@ -261,7 +255,7 @@ class ViolenceIncidentForm(forms.ModelForm):
         widgets = {
             "kind": forms.RadioSelect,
             "notes": forms.Textarea(attrs={"rows": 3}),
-            "follow_up_on": CONTACT_DATE,
+            "follow_up_on": ISO_DATE,
         }
         labels = {
             "kind": _("What happened"),
@@ -299,7 +293,7 @@ class RiskAssessmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    reassess_on = forms.DateField(label=_("Assess again on"), widget=CONTACT_DATE)
+    reassess_on = forms.DateField(label=_("Assess again on"), widget=ISO_DATE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -345,11 +339,6 @@ class PartnerForm(forms.ModelForm):
         }
 
 
-def _date_input() -> forms.DateInput:
-    # A date picker reads only ISO dates, whatever the page's language.
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 def _not_in_future(day: date) -> date:
     if day > timezone.localdate():
         raise forms.ValidationError(_("This date is in the future."))
@@ -363,8 +352,8 @@ class ReferralForm(forms.Form):
     partner = forms.ModelChoiceField(
         label=_("Partner"), queryset=Partner.objects.none(), empty_label=_("Choose a partner")
     )
-    made_on = forms.DateField(label=_("Referred on"), widget=_date_input())
-    due_on = forms.DateField(label=_("Due by"), required=False, widget=_date_input())
+    made_on = forms.DateField(label=_("Referred on"), widget=ISO_DATE)
+    due_on = forms.DateField(label=_("Due by"), required=False, widget=ISO_DATE)
     contact = forms.ModelChoiceField(
         label=_("During the contact of"),
         queryset=Contact.objects.none(),
@@ -415,7 +404,7 @@ class ReferralForm(forms.Form):
 
 
 class AttendedForm(forms.Form):
-    attended_on = forms.DateField(label=_("Attended on"), widget=_date_input())
+    attended_on = forms.DateField(label=_("Attended on"), widget=ISO_DATE)
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -435,7 +424,7 @@ class OutcomeForm(forms.Form):
         max_length=200,
         help_text=_("In a few words, for example: test done, next visit booked. No names."),
     )
-    outcome_on = forms.DateField(label=_("Outcome on"), widget=_date_input())
+    outcome_on = forms.DateField(label=_("Outcome on"), widget=ISO_DATE)
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -454,7 +443,7 @@ class TracingForm(forms.Form):
 
     method = forms.ChoiceField(label=_("How"), choices=TracingAttempt.Method.choices)
     outcome = forms.ChoiceField(label=_("Result"), choices=TracingAttempt.Outcome.choices)
-    attempted_on = forms.DateField(label=_("Date of the attempt"), widget=_date_input())
+    attempted_on = forms.DateField(label=_("Date of the attempt"), widget=ISO_DATE)
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "tracing")
@@ -479,11 +468,7 @@ class GroupActivityForm(forms.ModelForm):
     class Meta:
         model = GroupActivity
         fields = ["kind", "title", "held_on", "hotspot", "facilitator", "other_attendees"]
-        # A date picker reads only ISO dates, whatever the page's language.
-        widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "hotspot": QuickSelect,
-        }
+        widgets = {"held_on": ISO_DATE, "hotspot": QuickSelect}
         labels = {
             "kind": _("Kind"),
             "title": _("Title"),
@@ -533,9 +518,9 @@ class AttendeeSearchForm(forms.Form):
 # --- Contacts list and exports ---------------------------------------------------------------
 
 
-class ContactFilterForm(forms.Form):
-    """The coordinator's filters of the contacts list and its exports; a GET form, so a filtered
-    list is a link, and the same filters make the export."""
+class PeriodFilterForm(DatesFilterForm):
+    """A month, or dates from and to: the period fields of the contacts list and of the
+    dashboard (monitoring.forms, which adds the month's quarter and reporting year)."""
 
     month = forms.DateField(
         label=_("Month"),
@@ -544,16 +529,13 @@ class ContactFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         help_text=_("For example 2026-11. Or choose dates below."),
     )
-    date_from = forms.DateField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    date_to = forms.DateField(
-        label=_("To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    field_order = ["month", "date_from", "date_to"]
+
+
+class ContactFilterForm(PeriodFilterForm):
+    """The coordinator's filters of the contacts list and its exports; a GET form, so a filtered
+    list is a link, and the same filters make the export."""
+
     hotspot = forms.ModelChoiceField(
         label=_("Hotspot"),
         queryset=Hotspot.objects.none(),
@@ -582,8 +564,6 @@ class ContactFilterForm(forms.Form):
         month, start, end = cleaned.get("month"), cleaned.get("date_from"), cleaned.get("date_to")
         if month and (start or end):
             self.add_error("month", _("Choose a month or dates, not both."))
-        if start and end and start > end:
-            self.add_error("date_to", _("The end comes before the start."))
         return cleaned
 
     def period(self) -> Period | None:

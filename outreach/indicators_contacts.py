@@ -14,7 +14,8 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from outreach.models import Contact
 
-# Each counted on its own: male and female condoms are never added into one figure.
+# The goods a contact records, named here only (the contact form, My week and the exports take
+# them from here). Each counted on its own: male and female condoms never make one figure.
 COMMODITIES = ("male_condoms", "female_condoms", "lubricant", "self_test_kits")
 
 

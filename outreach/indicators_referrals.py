@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
+from members.staffing import Share
 from outreach.rules import REFERRAL_WINDOWS
 
 
@@ -24,25 +25,12 @@ class ReferralLike(Protocol):
 
 
 @dataclass(frozen=True)
-class Rate:
-    numerator: int
-    denominator: int
-
-    @property
-    def percent(self) -> int | None:
-        """Rounded to a whole percent; None when nothing could be counted yet."""
-        if not self.denominator:
-            return None
-        return round(100 * self.numerator / self.denominator)
-
-
-@dataclass(frozen=True)
 class WindowCompletion:
     """Referrals attended within `days` days of being made, overall and per partner id."""
 
     days: int
-    overall: Rate
-    by_partner: dict[int, Rate] = field(default_factory=dict)
+    overall: Share
+    by_partner: dict[int, Share] = field(default_factory=dict)
 
 
 def attended_within(referral: ReferralLike, days: int) -> bool:
@@ -76,11 +64,11 @@ def completion_rates(
         result.append(
             WindowCompletion(
                 days=days,
-                overall=Rate(
+                overall=Share(
                     numerator=sum(n for n, _ in totals.values()),
                     denominator=len(counted),
                 ),
-                by_partner={pk: Rate(n, d) for pk, (n, d) in totals.items()},
+                by_partner={pk: Share(n, d) for pk, (n, d) in totals.items()},
             )
         )
     return result

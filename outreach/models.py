@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.fields import EncryptedCharField, EncryptedTextField
+from outreach import rules
 
 
 class Typology(models.TextChoices):
@@ -180,7 +181,7 @@ class Contact(models.Model):
     female_condoms = models.PositiveIntegerField(_("female condoms"), default=0)
     lubricant = models.PositiveIntegerField(_("lubricant sachets"), default=0)
     self_test_kits = models.PositiveIntegerField(_("HIV self-test kits"), default=0)
-    # Inputs of the condom need: max(stated monthly need, weekly acts x 4).
+    # Inputs of the condom need (outreach.rules.monthly_need).
     stated_monthly_need = models.PositiveIntegerField(
         _("condoms they say they need a month"), null=True, blank=True
     )
@@ -219,10 +220,7 @@ class Contact(models.Model):
 
     @property
     def monthly_need(self) -> int | None:
-        """Condoms needed a month: the larger of what they say and four weeks of clients."""
-        from_acts = None if self.weekly_acts is None else self.weekly_acts * 4
-        known = [n for n in (self.stated_monthly_need, from_acts) if n is not None]
-        return max(known) if known else None
+        return rules.monthly_need(self.stated_monthly_need, self.weekly_acts)
 
 
 class ZeroReport(models.Model):
@@ -360,15 +358,9 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return f"{self.person_id} → {self.partner} ({self.get_service_display()})"
 
-    def completed_within(self, days: int) -> bool:
-        """Attended within `days` days of being made (the 7/14/28-day completion windows)."""
-        return self.attended_on is not None and (self.attended_on - self.made_on).days <= days
-
 
 class TracingAttempt(models.Model):
-    """Looking for someone whose referral is overdue: at most three attempts."""
-
-    MAX_ATTEMPTS = 3
+    """Looking for someone whose referral is overdue: at most rules.MAX_TRACING_ATTEMPTS."""
 
     class Method(models.TextChoices):
         IN_PERSON = "in_person", _("In person")
@@ -396,7 +388,8 @@ class TracingAttempt(models.Model):
                 fields=["referral", "number"], name="outreach_tracing_numbered_once"
             ),
             models.CheckConstraint(
-                condition=models.Q(number__gte=1) & models.Q(number__lte=3),
+                condition=models.Q(number__gte=1)
+                & models.Q(number__lte=rules.MAX_TRACING_ATTEMPTS),
                 name="outreach_tracing_at_most_three",
             ),
         ]

@@ -60,6 +60,7 @@ from outreach.scale_words import (
 )
 from programmes import services as programme_services
 from programmes.models import Ballot, Option, Result, RollEntry, Round
+from programmes.rules import RECEIPT_ALPHABET, RECEIPT_LENGTH
 
 BENCH_WORKER = "bench.worker"
 BENCH_COORDINATOR = "bench.coordinator"
@@ -723,9 +724,9 @@ def _round(rng: random.Random, world: World) -> None:
         picked: set[int] = set()
         for _pick_n in range(rng.choice((1, 2, 3, 3))):
             picked.add(rng.choices(options, weights=popularity)[0].pk)
-        receipt = "".join(rng.choice(programme_services.RECEIPT_ALPHABET) for _ in range(6))
+        receipt = "".join(rng.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
         while receipt in receipts:
-            receipt = "".join(rng.choice(programme_services.RECEIPT_ALPHABET) for _ in range(6))
+            receipt = "".join(rng.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
         receipts.add(receipt)
         ballots.append(
             Ballot(

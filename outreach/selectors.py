@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce, Lower
 
 from members.models import Person
 from outreach.access import contacts_visible_to, hotspots_visible_to, referrals_visible_to
+from outreach.indicators_contacts import COMMODITIES
 from outreach.models import Assignment, Contact, Referral, RiskAssessment, ZeroReport
 from outreach.rules import NOT_SEEN_DAYS, ONE_TO_ONE_DAYS, PRIORITY_DAYS
 
@@ -191,17 +192,14 @@ def referrals_to_follow_up(worker: Any, today: date) -> Any:
     )
 
 
-# The goods shown for today's contacts; needs raised (encrypted) stay unread.
-GOODS = ("male_condoms", "female_condoms", "lubricant", "self_test_kits")
-
-
 def contacts_on(worker: Any, day: date) -> Any:
     """The contacts this worker logged on `day`, in the order they were logged."""
     return (
         contacts_visible_to(worker)
         .filter(worker=worker, contacted_on=day)
         .select_related("person")
-        .only(*GOODS, "kind", "person__nickname")
+        # The goods shown for today's contacts; needs raised (encrypted) stay unread.
+        .only(*COMMODITIES, "kind", "person__nickname")
         .order_by("created_at", "pk")
     )
 

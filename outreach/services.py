@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import math
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
@@ -347,9 +346,6 @@ ASSESSMENT_LOG_DETAIL = "assessment"
 VIOLENCE_FOLLOW_UP_DAYS = 2
 # Risk factors look back six months (reference/mission.md), so they are reassessed after that.
 REASSESS_MONTHS = 6
-# Weeks between two monthly contacts: a priority person, seen weekly, needs this share of a
-# month's condoms.
-WEEKS_PER_MONTH = rules.ONE_TO_ONE_DAYS // rules.PRIORITY_DAYS
 
 
 class ContactKeyReused(Exception):
@@ -359,14 +355,6 @@ class ContactKeyReused(Exception):
 
 class ContactWithoutHotspot(Exception):
     """The person has no main hotspot and the worker has not exactly one to give the contact."""
-
-
-def condoms_to_give(monthly_need: int | None, *, priority: bool) -> int | None:
-    """Enough until the next contact: a month's need, or a week's (rounded up) for a priority
-    person, who is seen weekly. None when the need is unknown."""
-    if monthly_need is None:
-        return None
-    return math.ceil(monthly_need / WEEKS_PER_MONTH) if priority else monthly_need
 
 
 def months_later(day: date, months: int) -> date:

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from members.choices import offer_current
 from members.models import User
+from members.widgets import ISO_DATE
 from programmes.models import (
     BudgetLine,
     Comment,
@@ -25,7 +26,8 @@ from programmes.models import (
     Stage,
     Update,
 )
-from programmes.services import ROUND_TURNOUT_FLOOR, members_to_name
+from programmes.rules import NEED_ACTIVE, ROUND_OPTIONS_MAX, ROUND_TURNOUT_FLOOR
+from programmes.services import members_to_name
 
 # --- Needs -----------------------------------------------------------------------------------
 
@@ -137,7 +139,7 @@ class NeedMergeForm(forms.Form):
     def __init__(self, *args: Any, source: Need, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = (
-            Need.objects.filter(status__in=[Need.Status.OPEN, Need.Status.SHORTLISTED])
+            Need.objects.filter(status__in=NEED_ACTIVE)
             .exclude(pk=source.pk)
             .order_by("title", "pk")
         )
@@ -150,7 +152,7 @@ LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%
 
 class RoundForm(forms.ModelForm):
     """A priority round being prepared. The tie-break rule is not a field: it is the one the
-    count applies (programmes.services.round_tie_break), shown to everyone before voting."""
+    count applies (programmes.rules.round_tie_break), shown to everyone before voting."""
 
     class Meta:
         model = Round
@@ -187,8 +189,11 @@ class RoundForm(forms.ModelForm):
 
     def clean_max_choices(self) -> int:
         value = self.cleaned_data["max_choices"]
-        if not 1 <= value <= 8:
-            raise ValidationError(_("Choose a number from 1 to 8."))
+        # A member cannot choose more options than a ballot may have.
+        if not 1 <= value <= ROUND_OPTIONS_MAX:
+            raise ValidationError(
+                _("Choose a number from 1 to %(max)d.") % {"max": ROUND_OPTIONS_MAX}
+            )
         return value
 
     def clean_min_turnout(self) -> int:
@@ -469,9 +474,6 @@ class ProgrammeForm(forms.ModelForm):
             del self.fields["status"]
 
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 class StageForm(forms.ModelForm):
     """How the community took part in one stage: meetings, attendance and the committee."""
 
@@ -479,8 +481,8 @@ class StageForm(forms.ModelForm):
         model = Stage
         fields = ["starts_on", "ends_on", "meetings_held", "members_attended", "committee"]
         widgets = {
-            "starts_on": DATE,
-            "ends_on": DATE,
+            "starts_on": ISO_DATE,
+            "ends_on": ISO_DATE,
             "meetings_held": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
             "members_attended": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
             "committee": forms.CheckboxSelectMultiple,
@@ -521,7 +523,7 @@ class ProgrammeActivityForm(forms.ModelForm):
     class Meta:
         model = ProgrammeActivity
         fields = ["title", "priority", "responsible", "starts_on", "is_done"]
-        widgets = {"starts_on": DATE}
+        widgets = {"starts_on": ISO_DATE}
         labels = {
             "title": _("Activity"),
             "responsible": _("Responsible peer staff"),

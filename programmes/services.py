@@ -7,7 +7,7 @@ import logging
 import secrets
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -36,7 +36,17 @@ from programmes.models import (
     Support,
     Update,
 )
-from programmes.rules import NEED_SUPPORTS_MAX
+from programmes.rules import (
+    CLOSED_TO_HELPERS,
+    NEED_ACTIVE,
+    NEED_SUPPORTS_MAX,
+    RECEIPT_ALPHABET,
+    RECEIPT_LENGTH,
+    ROUND_OPTIONS_MAX,
+    ROUND_OPTIONS_MIN,
+    round_tie_break,
+    round_turnout_needed,
+)
 
 # --- Programmes ------------------------------------------------------------------------------
 
@@ -81,10 +91,6 @@ def programme_update_post(*, programme: Programme, author: User, text: str) -> U
     return Update.objects.create(programme=programme, posted_by=author, text=text)
 
 
-# A finished or stopped programme takes no new helpers; anyone may still step back or follow.
-CLOSED_TO_HELPERS = (Programme.Status.DONE, Programme.Status.STOPPED)
-
-
 def programme_signup_set(*, programme: Programme, member: User, wanted: bool) -> bool:
     """Say "I'll help", or no longer. Returns whether anything changed: a second tap of the same
     button (a double click, a slow network) changes nothing."""
@@ -105,9 +111,6 @@ def programme_follow_set(*, programme: Programme, member: User, wanted: bool) ->
 
 
 # --- Needs ---
-
-# Needs that are still being discussed: members may support and comment on them.
-NEED_ACTIVE = (Need.Status.OPEN, Need.Status.SHORTLISTED)
 
 
 def members_to_name(worker: User) -> QuerySet[User]:
@@ -285,17 +288,6 @@ def need_shortlist(*, need: Need) -> Need:
 # only by round_seal, read only by round_count and the published receipt list.
 
 rounds_log = logging.getLogger("programmes.rounds")
-
-ROUND_OPTIONS_MIN = 2
-ROUND_OPTIONS_MAX = 8  # a short ballot: each option has a picture and plain words
-# R7: results are never published under this many voters, whatever a round's own minimum says.
-ROUND_TURNOUT_FLOOR = 5
-# R7: turnout of a subgroup (a hotspot) under this is hidden, with a complementary cell.
-ROUND_SUBGROUP_MIN = 10
-# R9: 6 characters without look-alikes (no 0/O/Q, 1/I/L, 2/Z, 5/S, 8/B, 6/G): read aloud or
-# copied by hand without mistakes.
-RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
-RECEIPT_LENGTH = 6
 
 
 def _refuse(message: str, code: str) -> ValidationError:
@@ -538,24 +530,6 @@ def _vacuum_ballots() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("VACUUM programmes_ballot, programmes_rollentry")
-
-
-def round_tie_break(options: Iterable[Option]) -> list[int]:
-    """The order that settles equal approvals, as the round's rule says: the lower cost first,
-    then the need raised earlier (a free-text option after those from needs), then the ballot
-    order. Needs `need` fetched with the options."""
-    latest = datetime.max.replace(tzinfo=UTC)
-
-    def key(option: Option) -> tuple[Decimal, datetime, int, int]:
-        cost = option.cost if option.cost is not None else Decimal(0)
-        raised = option.need.created_at if option.need_id else latest
-        return (cost, raised, option.position, option.pk)
-
-    return [option.pk for option in sorted(options, key=key)]
-
-
-def round_turnout_needed(round: Round) -> int:
-    return max(round.min_turnout, ROUND_TURNOUT_FLOOR)
 
 
 def round_count(*, round: Round) -> Result | None:

@@ -24,9 +24,8 @@ from monitoring.indicators_trends import TrendPoint
 from monitoring.services_dashboard import indicator_lines, line_chart, period_for
 from outreach.indicators_contacts import Period
 from outreach.models import Hotspot, Typology
+from outreach.spreadsheets import spreadsheet_row
 
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Hotspots under the coverage alert listed on the page; the download has them all.
 ALERTS_SHOWN = 25
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -124,18 +123,12 @@ def dashboard_compute(request: HttpRequest) -> HttpResponse:
     return redirect(_page_for(request))
 
 
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
-
-
 def _csv(lines: list[list[str]], filename: str) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # so a spreadsheet reads accented headers as UTF-8
     writer = csv.writer(buffer)
     for line in lines:
-        writer.writerow([_safe(value) for value in line])
+        writer.writerow(spreadsheet_row(line))
     return HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
 
 
@@ -145,7 +138,7 @@ def _xlsx(lines: list[list[str]], filename: str) -> HttpResponse:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Indicators"))
     for line in lines:
-        sheet.append([_safe(value) for value in line])
+        sheet.append(spreadsheet_row(line))
     buffer = io.BytesIO()
     book.save(buffer)
     return HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

@@ -27,9 +27,10 @@ from members.models import AccessLog, Person
 from members.resend import offer_undo, resend_safe
 from members.roles import Role, has_role, role_required
 from members.services import access_log_write
-from outreach import services
+from outreach import rules, services
 from outreach.access import contacts_visible_to
 from outreach.forms import ContactForm
+from outreach.indicators_contacts import COMMODITIES
 from outreach.models import Contact, RiskAssessment, ViolenceIncident
 
 STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
@@ -78,7 +79,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
             "person": person,
             "priority": priority,
             "suggestion": _suggestion(form, priority=priority),
-            "weeks_per_month": services.WEEKS_PER_MONTH,
+            "weeks_per_month": rules.WEEKS_PER_MONTH,
             "can_save": has_role(request.user, Role.OUTREACH_WORKER),
         },
     )
@@ -129,7 +130,7 @@ def _initial(request: HttpRequest, person: Person | None) -> dict[str, Any]:
     initial: dict[str, Any] = {
         "contacted_on": timezone.localdate(),
         "kind": Contact.Kind.ONE_TO_ONE,
-        **dict.fromkeys(ContactForm.GOODS, 0),
+        **dict.fromkeys(COMMODITIES, 0),
     }
     if person is not None:
         # What they said last time, so the suggestion shows before anything is typed.
@@ -155,7 +156,8 @@ def _suggestion(form: ContactForm, *, priority: bool) -> int | None:
         except (TypeError, ValueError):
             number = None
         values[name] = number if number is not None and number >= 0 else None
-    return services.condoms_to_give(Contact(**values).monthly_need, priority=priority)
+    need = rules.monthly_need(values["stated_monthly_need"], values["weekly_acts"])
+    return rules.condoms_to_give(need, priority=priority)
 
 
 def _save(request: HttpRequest, form: ContactForm, person: Person) -> HttpResponse | None:
@@ -211,7 +213,7 @@ def _save(request: HttpRequest, form: ContactForm, person: Person) -> HttpRespon
 
 
 # Fields that make two contacts of the same worker and person look like one sent twice.
-_TWIN_FIELDS = ("contacted_on", "kind", *ContactForm.GOODS, "topics", "needs_raised")
+_TWIN_FIELDS = ("contacted_on", "kind", *COMMODITIES, "topics", "needs_raised")
 
 
 def _twin(contact: Contact) -> Contact | None:

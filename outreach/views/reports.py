@@ -24,13 +24,12 @@ from outreach.access import contacts_visible_to, hotspots_visible_to
 from outreach.forms import ContactFilterForm
 from outreach.indicators_contacts import COMMODITIES, Period, by_hotspot_and_month, in_period
 from outreach.models import Contact
+from outreach.spreadsheets import spreadsheet_row
 
 PAGE_SIZE = 50
 # Rows fetched at a time while a large export streams: memory stays flat.
 EXPORT_CHUNK = 2000
 FORMATS = ("aggregate", "rows")
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _filter_form(request: HttpRequest, data: Any) -> ContactFilterForm:
@@ -131,19 +130,13 @@ class _Echo:
         return value
 
 
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
-
-
 def _csv_response(lines: Iterable[Sequence[Any]], filename: str) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def stream() -> Iterator[str]:
         yield "\ufeff"  # so a spreadsheet reads accented headers as UTF-8
         for line in lines:
-            yield writer.writerow([_safe(value) for value in line])
+            yield writer.writerow(spreadsheet_row(line))
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     # A neutral name: a downloads folder tells nothing about what the file holds.

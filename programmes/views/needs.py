@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from members.models import User
 from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
-from programmes import services
+from programmes import rules, services
 from programmes.access import (
     VIEWERS,
     comments_visible_to,
@@ -26,7 +26,6 @@ from programmes.access import (
 )
 from programmes.forms import CommentForm, HideForm, NeedForm, NeedMergeForm
 from programmes.models import Category, Need, Support
-from programmes.rules import NEED_SUPPORTS_MAX
 
 EVERYONE = VIEWERS
 PAGE_SIZE = 20
@@ -72,7 +71,7 @@ def _back(request: HttpRequest, need: Need) -> HttpResponse:
 def _supports_used(user: User) -> int | None:
     if not has_role(user, Role.MEMBER):
         return None
-    return Support.objects.filter(member=user, need__status__in=services.NEED_ACTIVE).count()
+    return Support.objects.filter(member=user, need__status__in=rules.NEED_ACTIVE).count()
 
 
 # --- Pages ---------------------------------------------------------------------------------
@@ -89,7 +88,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
     if show not in allowed:
         show = SHOW_ACTIVE
     statuses = {
-        SHOW_ACTIVE: services.NEED_ACTIVE,
+        SHOW_ACTIVE: rules.NEED_ACTIVE,
         SHOW_SHORTLISTED: [Need.Status.SHORTLISTED],
         SHOW_HIDDEN: [Need.Status.HIDDEN],
     }[show]
@@ -118,7 +117,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
             "can_submit": has_role(request.user, Role.MEMBER)
             or has_role(request.user, Role.OUTREACH_WORKER),
             "supports_used": _supports_used(request.user),
-            "supports_max": NEED_SUPPORTS_MAX,
+            "supports_max": rules.NEED_SUPPORTS_MAX,
         },
     )
 
@@ -164,7 +163,7 @@ def _render_detail(
         comment.byline = byline(
             request.user, comment.author, is_anonymous=comment.is_anonymous, coordinator=coordinator
         )
-    active = need.status in services.NEED_ACTIVE
+    active = need.status in rules.NEED_ACTIVE
     # A member may not learn the title of a need hidden or withdrawn after this one merged into it.
     merged_into = need.merged_into
     gone = (Need.Status.HIDDEN, Need.Status.WITHDRAWN)
@@ -183,7 +182,7 @@ def _render_detail(
             "comment_form": comment_form or (CommentForm() if active else None),
             "hide_form": HideForm(auto_id="hide_%s") if coordinator else None,
             "supports_used": _supports_used(request.user),
-            "supports_max": NEED_SUPPORTS_MAX,
+            "supports_max": rules.NEED_SUPPORTS_MAX,
         },
         status=status,
     )
@@ -266,7 +265,7 @@ def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def need_merge(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_need_for_user(request, pk)
-    if need.status not in services.NEED_ACTIVE:
+    if need.status not in rules.NEED_ACTIVE:
         messages.error(request, _("Only open or shortlisted needs can be merged."))
         return redirect("programmes:need_detail", pk=need.pk)
     form = NeedMergeForm(request.POST or None, source=need)

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from members.models import User
 from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
-from programmes import services
+from programmes import rules, services
 from programmes.access import VIEWERS, get_programme_for_user, programmes_visible_to
 from programmes.indicators import members_in_planning, share_of_spending_on_voted_priorities
 from programmes.models import Follow, Programme, SignUp, Stage
@@ -107,7 +107,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_words": STATUS_WORDS[programme.status],
             "coordinator": coordinator,
             "may_take_part": has_role(request.user, Role.MEMBER),
-            "open_to_helpers": programme.status not in services.CLOSED_TO_HELPERS,
+            "open_to_helpers": programme.status not in rules.CLOSED_TO_HELPERS,
             "stages": stages,
             "activities": programme.activities.select_related(
                 "priority__round", "responsible"

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members.resend import resend_safe
 from members.roles import Role, role_required
-from programmes import services
+from programmes import rules, services
 from programmes.access import get_option_for_coordinator, get_round_for_coordinator
 from programmes.forms import (
     InPersonMarkForm,
@@ -85,9 +85,9 @@ def round_manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "round": round_,
             "options": list(round_.options.select_related("need")),
-            "options_max": services.ROUND_OPTIONS_MAX,
-            "options_min": services.ROUND_OPTIONS_MIN,
-            "turnout_needed": services.round_turnout_needed(round_),
+            "options_max": rules.ROUND_OPTIONS_MAX,
+            "options_min": rules.ROUND_OPTIONS_MIN,
+            "turnout_needed": rules.round_turnout_needed(round_),
             "voting_time": round_.status == Round.Status.OPEN and timezone.now() < round_.closes_at,
         },
     )
@@ -139,7 +139,7 @@ def option_create(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_coordinator(request, pk)
     if (refused := _not_draft(request, round_)) is not None:
         return refused
-    if round_.options.count() >= services.ROUND_OPTIONS_MAX:
+    if round_.options.count() >= rules.ROUND_OPTIONS_MAX:
         messages.error(request, _("This round already has the most options it can have."))
         return redirect("programmes:round_manage_detail", pk=round_.pk)
     return _option_page(request, round_, OptionForm(request.POST or None, round=round_))

@@ -19,7 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from members.roles import Role, has_role, role_required
-from programmes import services, tally
+from programmes import rules, services, tally
 from programmes.access import VIEWERS, get_round_for_user, rounds_visible_to
 from programmes.forms import BallotForm
 from programmes.models import Ballot, Option, RollEntry, Round
@@ -157,7 +157,7 @@ def _turnout_by_hotspot(round_: Round) -> list[tuple[str, int | None]]:
         .annotate(n=Count("pk"))
     )
     counts = {row["member__person__hotspot__name"] or "": row["n"] for row in rows}
-    cells = tally.turnout_cells(counts, k=services.ROUND_SUBGROUP_MIN)
+    cells = tally.turnout_cells(counts, k=rules.ROUND_SUBGROUP_MIN)
     return sorted(cells.items())
 
 
@@ -172,7 +172,7 @@ def round_results(request: HttpRequest, pk: int) -> HttpResponse:
     if round_.status == Round.Status.COUNTED:
         options = {option.pk: option for option in round_.options.select_related("need")}
         counts = {int(pk): n for pk, n in result.approvals.items()}
-        order = tally.ranking(counts, services.round_tie_break(options.values()))
+        order = tally.ranking(counts, rules.round_tie_break(options.values()))
         context["ranked"] = [(options[pk], counts[pk]) for pk in order]
         context["selected"] = [options[pk] for pk in result.selected if pk in options]
         context["spent"] = sum(option.cost or 0 for option in context["selected"])

@@ -39,8 +39,9 @@
     group.appendChild(makeButton("+", input.dataset.stepperMore, 1, input));
   });
 
-  // Monthly need = max(stated monthly need, clients a week x weeks in a month); a priority
-  // person, seen weekly, is given a week's worth, rounded up. The same rule as the server's.
+  // The server's rule (outreach.rules: monthly_need, condoms_to_give), with the weeks in a month
+  // read from the page: monthly need = max(stated need, clients a week x weeks); a priority
+  // person, seen weekly, is given a week's worth, rounded up.
   var box = document.querySelector("[data-condom-suggestion]");
   var stated = document.getElementById("id_stated_monthly_need");
   var acts = document.getElementById("id_weekly_acts");

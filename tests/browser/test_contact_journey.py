@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from members.models import Person, User
+from outreach import rules
 from outreach.models import Contact, RiskFactor, ViolenceIncident
 from tests.browser.axe import assert_accessible, assert_fits_the_screen
 from tests.browser.login import log_in
@@ -59,6 +60,21 @@ def test_a_worker_logs_a_contact_from_the_persons_page(
     page.get_by_role("button", name="Save contact").click()
     expect(page.get_by_text("This was already saved.")).to_be_visible()
     assert Contact.objects.count() == 1
+
+
+def test_the_suggestion_script_takes_the_weeks_in_a_month_from_the_page(
+    page: Page,
+    live_server: Any,
+    outreach_worker: User,
+    person: Person,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The script has no number of its own: with the rule at 5 weeks, 5 clients a week are 25.
+    monkeypatch.setattr(rules, "WEEKS_PER_MONTH", 5)
+    log_in(page, live_server.url, outreach_worker)
+    page.goto(f"{live_server.url}/outreach/contacts/new/?person={person.pk}")
+    page.get_by_label("Clients a week").fill("5")
+    expect(page.locator("[data-suggested-number]")).to_have_text("25")
 
 
 def test_the_form_works_without_javascript(

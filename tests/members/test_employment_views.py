@@ -3,6 +3,7 @@ and a figures page that costs the same queries however many posts there are."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -209,6 +210,18 @@ def test_a_coordinator_ends_a_post_and_a_volunteers_zero_pay_is_stored_as_none(
     assert response.status_code == 302
     post.refresh_from_db()
     assert (post.is_paid, post.monthly_pay, post.ended_on) == (False, None, date(2026, 1, 31))
+
+
+def test_a_post_edited_in_french_keeps_its_dates(
+    client_for: Any, coordinator: User, post: Employment, settings: Any
+) -> None:
+    Employment.objects.filter(pk=post.pk).update(ended_on=date(2025, 6, 30))
+    client = client_for(coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get(reverse("members:employment_edit", args=[post.pk])).content.decode()
+    # The date picker reads ISO dates only: 01/01/2025 would show as empty and be lost.
+    assert re.search(r'<input type="date" name="started_on" value="2025-01-01"', page)
+    assert re.search(r'<input type="date" name="ended_on" value="2025-06-30"', page)
 
 
 def test_only_active_logins_are_offered_but_a_suspended_holder_stays_editable(

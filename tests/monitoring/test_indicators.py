@@ -23,6 +23,7 @@ from monitoring.services_dashboard import (
     people_table,
     period_for,
 )
+from outreach import rules as outreach_rules
 from outreach.indicators_contacts import Period
 from outreach.indicators_groups import activities_held, people_attending_at_least_one
 from outreach.models import Attendance, GroupActivity, Hotspot, Partner, Referral, SizeEstimate
@@ -165,6 +166,26 @@ def test_condom_adequacy_over_contacts_with_a_known_need(
     assert (adequacy.numerator, adequacy.denominator, adequacy.value) == (30, 60, 0.5)
     need = indicators.people_given_their_need(NOVEMBER, EVERYONE)
     assert (need.numerator, need.denominator) == (1, 2)
+
+
+@pytest.mark.django_db
+def test_the_condom_need_in_sql_is_the_one_rule_of_outreach(
+    outreach_worker: User, people: list[Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A copy of "x 4" in the SQL would stay at 4 when the rule says 5.
+    monkeypatch.setattr(outreach_rules, "WEEKS_PER_MONTH", 5)
+    day = date(2026, 11, 10)
+    needs = [(20, 3), (None, 10), (12, None), (0, 0)]
+    for person, (stated, weekly) in zip(people, needs, strict=True):
+        make_contact(
+            person,
+            outreach_worker,
+            contacted_on=day,
+            stated_monthly_need=stated,
+            weekly_acts=weekly,
+        )
+    adequacy = indicators.condom_adequacy(NOVEMBER, EVERYONE)
+    assert adequacy.denominator == sum(outreach_rules.monthly_need(*n) or 0 for n in needs) == 82
 
 
 # --- Quality -----------------------------------------------------------------------------------

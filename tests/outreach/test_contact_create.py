@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import AccessLog, Person, User
-from outreach import services
+from outreach import rules, services
 from outreach.models import Assignment, Contact, Hotspot, RiskAssessment
 from tests.conftest import key_on, make_contact, make_person, make_user
 
@@ -556,7 +556,7 @@ def test_fifty_different_submissions_at_once_make_fifty_contacts(
 def test_the_suggestion_covers_the_time_until_the_next_contact(
     need: int | None, priority: bool, suggested: int | None
 ) -> None:
-    assert services.condoms_to_give(need, priority=priority) == suggested
+    assert rules.condoms_to_give(need, priority=priority) == suggested
 
 
 @pytest.mark.parametrize(
@@ -565,7 +565,22 @@ def test_the_suggestion_covers_the_time_until_the_next_contact(
 def test_the_monthly_need_is_the_larger_of_what_they_say_and_clients_times_four(
     stated: int | None, weekly: int | None, need: int
 ) -> None:
+    assert rules.monthly_need(stated, weekly) == need
     assert Contact(stated_monthly_need=stated, weekly_acts=weekly).monthly_need == need
+
+
+def test_the_weeks_in_a_month_are_written_once_for_the_model_the_suggestion_and_the_page(
+    client_for: Any, outreach_worker: User, person: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Were "x 4" written again anywhere, that copy would stay at 4 here.
+    monkeypatch.setattr(rules, "WEEKS_PER_MONTH", 5)
+    assert Contact(stated_monthly_need=20, weekly_acts=6).monthly_need == 30
+    assert rules.condoms_to_give(30, priority=True) == 6
+    make_contact(person, outreach_worker, weekly_acts=6)
+    response = client_for(outreach_worker).get(f"{URL}?person={person.pk}")
+    assert response.context["suggestion"] == 30
+    # The script reads the number from the page: it has none of its own.
+    assert 'data-weeks-per-month="5"' in response.content.decode()
 
 
 def test_the_form_suggests_a_months_need_from_the_last_contact(

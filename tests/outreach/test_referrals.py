@@ -8,13 +8,14 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import AccessLog, Person, User
+from members.staffing import Share
 from outreach import services
 from outreach.indicators_referrals import completion_rates
 from outreach.models import Hotspot, Partner, Referral, TracingAttempt
@@ -493,6 +494,27 @@ def test_the_service_refuses_a_fourth_attempt(outreach_worker: User, referral: R
         )
 
 
+def test_the_database_refuses_an_attempt_past_the_one_tracing_rule(
+    outreach_worker: User, referral: Referral
+) -> None:
+    # The model keeps no limit of its own: its check constraint is built from the rule.
+    assert not hasattr(TracingAttempt, "MAX_ATTEMPTS")
+    fields = {
+        "referral": referral,
+        "worker": outreach_worker,
+        "method": TracingAttempt.Method.PHONE,
+        "outcome": TracingAttempt.Outcome.NOT_REACHED,
+    }
+    TracingAttempt.objects.create(number=MAX_TRACING_ATTEMPTS, **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TracingAttempt.objects.create(number=MAX_TRACING_ATTEMPTS + 1, **fields)
+
+
+def test_completion_is_counted_by_the_indicator_alone() -> None:
+    # attended_within is the one 7/14/28-day test; the model kept a second, unused copy.
+    assert not hasattr(Referral, "completed_within")
+
+
 def test_a_closed_referral_is_not_traced(
     client_for: Any, outreach_worker: User, referral: Referral
 ) -> None:
@@ -630,11 +652,10 @@ def test_windows_can_be_chosen_and_rates_are_given_per_partner() -> None:
     (fourteen,) = completion_rates(rows, windows=(14,), as_of=AS_OF)
     assert fourteen.days == 14
     assert (fourteen.overall.numerator, fourteen.overall.denominator) == (1, 3)
+    # The one Share of the staffing figures: a rate is a part of a whole like any other.
+    assert fourteen.overall == Share(1, 3)
     assert fourteen.overall.percent == 33
-    assert {pk: (r.numerator, r.denominator) for pk, r in fourteen.by_partner.items()} == {
-        1: (1, 2),
-        2: (0, 1),
-    }
+    assert fourteen.by_partner == {1: Share(1, 2), 2: Share(0, 1)}
 
 
 def test_no_referrals_give_no_percent() -> None:

@@ -18,7 +18,7 @@ from config.celery import app as celery_app
 from members.models import User
 from members.services import consent_set, has_consent, person_erase
 from outreach.models import Hotspot
-from programmes import services
+from programmes import rules, services
 from programmes.models import Ballot, Need, Option, Result, RollEntry, Round
 from programmes.tasks import close_due_rounds
 from tests.conftest import make_person, make_user
@@ -33,7 +33,7 @@ from tests.programmes.round_helpers import (
 
 pytestmark = pytest.mark.django_db
 
-RECEIPT = re.compile(rf"[{services.RECEIPT_ALPHABET}]{{{services.RECEIPT_LENGTH}}}")
+RECEIPT = re.compile(rf"[{rules.RECEIPT_ALPHABET}]{{{rules.RECEIPT_LENGTH}}}")
 
 
 @pytest.fixture

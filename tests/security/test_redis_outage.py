@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import statistics
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -29,6 +27,7 @@ from config.celery import app as celery_app
 from members.models import Person, User
 from outreach.models import Contact
 from tests.conftest import PASSWORD, make_user
+from tests.redis_server import ThrowawayRedis, answers
 
 CONTACTS = 200
 LOGINS = 50
@@ -43,79 +42,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def free_port() -> int:
-    """A port nothing listens on now: the kernel picks it, so another Redis, a second run of
-    this suite or any other program holding a fixed port cannot get in the way."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class ThrowawayRedis:
-    """A redis-server of this test's own on a free port, stopped, frozen and thawed by its own
-    id."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        if _answers(self.port):
-            # Taken between choosing it and now: choose again rather than share someone's Redis.
-            self.port = free_port()
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
-        command += ["--save", "", "--appendonly", "no", "--dir", str(self.folder)]
-        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if _answers(self.port):
-                return
-            time.sleep(0.05)
-        raise RuntimeError("the throwaway redis-server did not start")
-
-    def freeze(self) -> None:
-        assert self.process is not None
-        os.kill(self.process.pid, signal.SIGSTOP)
-
-    def thaw(self) -> None:
-        if self.process is not None:
-            os.kill(self.process.pid, signal.SIGCONT)
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        self.thaw()  # a frozen process does not act on SIGTERM
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self.process = None
-
-
-def _answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def redis(tmp_path: Path) -> Iterator[ThrowawayRedis]:
-    server = ThrowawayRedis(tmp_path)
-    try:
+    with ThrowawayRedis(tmp_path) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_its_own_redis_starts_while_another_program_holds_the_old_fixed_port(
@@ -130,7 +60,7 @@ def test_its_own_redis_starts_while_another_program_holds_the_old_fixed_port(
             pass  # something else holds it already: the same situation
         redis.start()
         assert redis.port != 6390
-        assert _answers(redis.port)
+        assert answers(redis.port)
 
 
 @pytest.fixture
