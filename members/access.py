@@ -5,8 +5,10 @@ written to the access log here."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from members.ids import parse_id
@@ -14,9 +16,21 @@ from members.models import AccessLog, Employment, Person, User
 from members.roles import Role, has_role, held_roles
 from members.services import access_log_write
 
+M = TypeVar("M", bound=Model)
+
 
 def is_staff(user: User) -> bool:
     return has_role(user, Role.OUTREACH_WORKER) or has_role(user, Role.COORDINATOR)
+
+
+def one_or_404(queryset: QuerySet[M], pk: int) -> M:
+    """The object `pk` of a queryset already scoped to the user, or 404 (the same answer for a
+    record out of reach and a missing one). `first()`, not `get()`: a scoped queryset may join
+    rows more than once."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def get_person_for_user(
@@ -44,13 +58,6 @@ def find_own_person(request: HttpRequest) -> Person | None:
     """The record linked to this login, if it has one (staff often have none), wherever its
     hotspot is."""
     return Person.objects.filter(user=request.user, merged_into__isnull=True).first()
-
-
-def find_own_live_person(request: HttpRequest) -> Person | None:
-    """The login's own live record, if it has one (staff logins often have none)."""
-    return Person.objects.filter(
-        user=request.user, merged_into__isnull=True, erased_at__isnull=True
-    ).first()
 
 
 def get_own_person(request: HttpRequest) -> Person:

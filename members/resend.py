@@ -13,8 +13,8 @@ claimed in one row before the view runs, inside the view's transaction:
 - the same key, view and answers were saved before (a double tap, Back and send again, a
   network retry): the view does not run; the person is led where the first send led, and told;
 - the same key and view with other answers (Back, change something, send again): the server
-  cannot tell a correction from a second entry, so the view runs and saves, and
-  `request.resend_earlier` lets it say so (the contact form offers an Undo);
+  cannot tell a correction from a second entry, so the view runs and saves (the contact form,
+  whose service knows the key too, says so and offers an Undo);
 - anything else is a new entry and is always saved.
 
 Two sends at the same moment queue on the row's unique index, so the second sees the first's
@@ -151,12 +151,9 @@ def _once(
     kwargs: dict[str, Any],
 ) -> HttpResponse:
     owner = _owner(request, unlinked=unlinked)
-    owner_pk = getattr(owner, "pk", None)
     scope, digest = _scope(request), _digest(request)
     with transaction.atomic():
-        # One read for both questions: were these answers sent with this key, and other ones?
-        sent = list(Submission.objects.filter(key=key, scope=scope).order_by("created_at"))
-        same = next((row for row in sent if row.digest == digest), None)
+        same = Submission.objects.filter(key=key, scope=scope, digest=digest).first()
         if same is None:
             try:
                 # A savepoint: the same answers sent at this very moment wait here on the
@@ -167,7 +164,7 @@ def _once(
                     )
             except IntegrityError:
                 same = Submission.objects.get(key=key, scope=scope, digest=digest)
-        if same is not None and same.user_id == owner_pk and same.result_url:
+        if same is not None and same.user_id == getattr(owner, "pk", None) and same.result_url:
             messages.info(
                 request, _("This was already saved. Sending the same form again saves nothing new.")
             )
@@ -175,12 +172,9 @@ def _once(
         if same is not None:
             # Someone else's key (copied from an address): their row stays theirs; this send
             # is a new entry under a key of its own.
-            key, sent = uuid4(), []
+            key = uuid4()
             claim = Submission.objects.create(key=key, scope=scope, digest=digest, user=owner)
         request.form_key = key  # type: ignore[attr-defined]
-        request.resend_earlier = next(  # type: ignore[attr-defined]
-            (row for row in sent if row.user_id == owner_pk and row.result_url), None
-        )
         response = view(request, *args, **kwargs)
         result = getattr(request, "resend_saved_url", None)
         if result is None and response.status_code in (301, 302, 303):

@@ -4,13 +4,11 @@ the safety notes of the hotspots assigned to them. Outsiders get 404 whether or 
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from members.access import is_staff
+from members.access import is_staff, one_or_404
 from members.models import Person, User
 from members.roles import Role, has_role
 from outreach.models import (
@@ -22,8 +20,6 @@ from outreach.models import (
     Referral,
     ViolenceIncident,
 )
-
-M = TypeVar("M", bound=Model)
 
 
 def hotspots_visible_to(user: User) -> QuerySet[Hotspot]:
@@ -48,23 +44,18 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     return Referral.objects.filter(person__in=Person.objects.visible_to(user).values("pk"))
 
 
-def _one(queryset: QuerySet[M], pk: int) -> M:
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def get_hotspot_for_user(request: HttpRequest, pk: int) -> Hotspot:
-    return _one(hotspots_visible_to(request.user), pk)
+    return one_or_404(hotspots_visible_to(request.user), pk)
 
 
 def get_contact_for_user(request: HttpRequest, pk: int) -> Contact:
-    return _one(contacts_visible_to(request.user).select_related("person", "hotspot", "worker"), pk)
+    return one_or_404(
+        contacts_visible_to(request.user).select_related("person", "hotspot", "worker"), pk
+    )
 
 
 def get_referral_for_user(request: HttpRequest, pk: int) -> Referral:
-    return _one(referrals_visible_to(request.user).select_related("person", "partner"), pk)
+    return one_or_404(referrals_visible_to(request.user).select_related("person", "partner"), pk)
 
 
 def get_incident_for_user(request: HttpRequest, pk: int) -> ViolenceIncident:
@@ -73,13 +64,13 @@ def get_incident_for_user(request: HttpRequest, pk: int) -> ViolenceIncident:
     incidents = ViolenceIncident.objects.filter(
         person__in=Person.objects.visible_to(request.user).values("pk")
     )
-    return _one(incidents.select_related("contact", "person"), pk)
+    return one_or_404(incidents.select_related("contact", "person"), pk)
 
 
 def get_partner_for_user(request: HttpRequest, pk: int) -> Partner:
     """Partners hold no personal data; only coordinators change them, and role_required has
     already turned everyone else away."""
-    return _one(Partner.objects.all(), pk)
+    return one_or_404(Partner.objects.all(), pk)
 
 
 def activities_visible_to(user: User) -> QuerySet[GroupActivity]:
@@ -105,7 +96,7 @@ def may_change_activity(user: User, activity: GroupActivity) -> bool:
 
 
 def get_activity_for_user(request: HttpRequest, pk: int, write: bool = False) -> GroupActivity:
-    activity = _one(
+    activity = one_or_404(
         activities_visible_to(request.user).select_related("hotspot", "facilitator"), pk
     )
     if write and not may_change_activity(request.user, activity):

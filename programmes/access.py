@@ -5,28 +5,18 @@ but not change it."""
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
+from members.access import one_or_404
 from members.models import User
 from members.roles import Role, has_role
 from programmes.models import Comment, Need, NeedQuerySet, Option, Programme, Round, Stage
 
-M = TypeVar("M", bound=Model)
-
 # Every member, outreach worker and coordinator may see the programmes, the rounds (not those
 # being prepared) and the needs (not those hidden); anyone else, none of them.
 VIEWERS = (Role.MEMBER, Role.OUTREACH_WORKER, Role.COORDINATOR)
-
-
-def _one(queryset: QuerySet[M], pk: int) -> M:
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
 
 
 # --- Programmes ------------------------------------------------------------------------------
@@ -45,7 +35,7 @@ def programmes_visible_to(user: User) -> QuerySet[Programme]:
 def get_programme_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Programme:
     """The programme `pk` with its priority, round and lead; 404 for those who may not know
     programmes exist, 403 for those who may see it but not change it."""
-    programme = _one(
+    programme = one_or_404(
         programmes_visible_to(request.user).select_related("priority__round", "lead"), pk
     )
     if write and not has_role(request.user, Role.COORDINATOR):
@@ -56,7 +46,7 @@ def get_programme_for_user(request: HttpRequest, pk: int, *, write: bool = False
 def get_stage_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Stage:
     """The stage `pk` with its programme, on the programme's own terms (get_programme_for_user),
     so the rules stay in one place."""
-    stage = _one(Stage.objects.select_related("programme"), pk)
+    stage = one_or_404(Stage.objects.select_related("programme"), pk)
     get_programme_for_user(request, stage.programme_id, write=write)
     return stage
 
@@ -72,20 +62,20 @@ def rounds_visible_to(user: User) -> QuerySet[Round]:
 
 
 def get_round_for_user(request: HttpRequest, pk: int) -> Round:
-    return _one(rounds_visible_to(request.user), pk)
+    return one_or_404(rounds_visible_to(request.user), pk)
 
 
 def get_round_for_coordinator(request: HttpRequest, pk: int) -> Round:
     """Any round, drafts included, for the coordinators who run them; 404 for anyone else."""
     if not has_role(request.user, Role.COORDINATOR):
         raise Http404
-    return _one(Round.objects.all(), pk)
+    return one_or_404(Round.objects.all(), pk)
 
 
 def get_option_for_coordinator(request: HttpRequest, pk: int) -> Option:
     if not has_role(request.user, Role.COORDINATOR):
         raise Http404
-    return _one(Option.objects.select_related("round"), pk)
+    return one_or_404(Option.objects.select_related("round"), pk)
 
 
 # --- Needs and comments ----------------------------------------------------------------------
@@ -101,7 +91,7 @@ def needs_visible_to(user: User) -> NeedQuerySet:
 
 def get_need_for_user(request: HttpRequest, pk: int) -> Need:
     needs = needs_visible_to(request.user).with_counts(request.user)
-    return _one(needs.select_related("author", "entered_by", "merged_into"), pk)
+    return one_or_404(needs.select_related("author", "entered_by", "merged_into"), pk)
 
 
 def comments_visible_to(user: User) -> QuerySet[Comment]:

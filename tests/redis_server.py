@@ -11,13 +11,7 @@ import subprocess
 import time
 from pathlib import Path
 
-
-def free_port() -> int:
-    """A port nothing listens on now: the kernel picks it, so another Redis, a second run of
-    this suite or any other program holding a fixed port cannot get in the way."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from benchmarks.server import free_port
 
 
 def answers(port: int) -> bool:

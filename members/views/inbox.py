@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members import services
-from members.access import find_own_live_person
+from members.access import find_own_person
 from members.models import Consent, NotificationPreference, Person, Reminder, User
 from members.reminder_planning import KIND_ROLE, KIND_TEXT
 from members.roles import has_role
@@ -209,7 +209,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         # which is also what the reminders assume when there is none (members.reminders).
         preference = NotificationPreference.objects.filter(user=request.user).first()
         preference = preference or NotificationPreference(user=request.user)
-    person = find_own_live_person(request)
+    person = find_own_person(request)
     email_consent = person is not None and services.has_consent(
         person, Consent.Purpose.EMAIL_REMINDERS
     )

@@ -162,15 +162,15 @@ def _suggestion(form: ContactForm, *, priority: bool) -> int | None:
 
 def _save(request: HttpRequest, form: ContactForm, person: Person) -> HttpResponse | None:
     """Save and redirect, or None with the reason added to the form. A form sent again with
-    other answers is saved as a new contact with an Undo: the server cannot tell a
-    correction from a second contact, and never drops one."""
+    other answers (its key already saved another contact) is saved as a new contact with an
+    Undo: the server cannot tell a correction from a second contact, and never drops one."""
     fields = dict(form.cleaned_data)
-    unsure = request.resend_earlier is not None  # type: ignore[attr-defined]
+    unsure = False
     try:
         contact, created = services.contact_log(
             worker=request.user,
             person=person,
-            idempotency_key=uuid4() if unsure else request.form_key,  # type: ignore[attr-defined]
+            idempotency_key=request.form_key,  # type: ignore[attr-defined]
             **fields,
         )
     except services.ContactKeyReused:

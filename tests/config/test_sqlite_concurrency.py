@@ -25,6 +25,8 @@ from uuid import uuid4
 import pytest
 from django.utils import timezone
 
+from benchmarks.server import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 SAVES = 20
 SETUP = """
@@ -37,12 +39,6 @@ worker = User.objects.create_user("worker.test", password="correct-horse-battery
 Assignment.objects.create(worker=worker, hotspot=hotspot)
 print(Person.objects.create(uic_hash=uic_hash("MAFA0195"), hotspot=hotspot, nickname="Sunny").pk)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass(frozen=True)
