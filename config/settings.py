@@ -54,7 +54,6 @@ THIRD_PARTY_APPS = [
     "allauth.usersessions",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_htmx",
     "template_partials",
     "csp",
 ]
@@ -80,7 +79,6 @@ MIDDLEWARE = [
     # After the messages, so an ended session can say why on the login page.
     "members.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "members.middleware.PrivacyHeadersMiddleware",
 ]
