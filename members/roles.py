@@ -5,12 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from members.models import User
+
+# Whoever makes a request: a login, or nobody yet.
+Viewer: TypeAlias = "User | AnonymousUser"
+
+
+class LoggedInRequest(HttpRequest):
+    """For type checking only: the request of a view behind `role_required` (or any page but the
+    few open ones, LoginRequiredMiddleware): its user is a login, never anonymous. Django builds
+    ordinary requests; views annotate `request: LoggedInRequest` to say what they rely on."""
+
+    user: User
 
 
 class Role(models.TextChoices):
@@ -28,16 +44,16 @@ _FLAG = {
 }
 
 
-def held_roles(user: Any) -> list[Role]:
+def held_roles(user: Viewer) -> list[Role]:
     """The roles recorded on a login, whether or not it may use them now."""
     return [role for role in Role if getattr(user, _FLAG[role], False)]
 
 
-def has_role(user: Any, role: Role) -> bool:
+def has_role(user: Viewer, role: Role) -> bool:
     return bool(user.is_authenticated and user.is_active and getattr(user, _FLAG[role]))
 
 
-def requires_mfa(user: Any) -> bool:
+def requires_mfa(user: Viewer) -> bool:
     """Coordinators and administrators see everyone's data: a password alone is not enough."""
     return has_role(user, Role.COORDINATOR) or has_role(user, Role.ADMINISTRATOR)
 
