@@ -214,7 +214,7 @@ def find_code(hashes: set[str]) -> tuple[str, dict[str, str]] | None:
 def build_pages(fx: Fixtures) -> list[Page]:
     from django.urls import reverse
 
-    person_url = reverse("members:person_detail", args=[fx.person_id])
+    person_url = reverse("outreach:person_detail", args=[fx.person_id])
     today = date.today().isoformat()
 
     def contact() -> dict[str, str]:

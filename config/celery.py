@@ -14,8 +14,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# The daily planning task lives beside members.tasks, in members.tasks_planning.
-app.autodiscover_tasks(related_name="tasks_planning")
 
 app.conf.beat_schedule = {
     # Every minute: proves to /healthz and to the terminal that worker and beat both run.
@@ -23,16 +21,16 @@ app.conf.beat_schedule = {
     # Every minute: priority rounds whose closing time has passed are closed, sealed and counted.
     "close-due-rounds": {"task": "programmes.tasks.close_due_rounds", "schedule": 60.0},
     # Every minute: sweep reminders stuck in sending, then claim and deliver the due ones.
-    "dispatch-reminders": {"task": "members.tasks.dispatch_reminders", "schedule": 60.0},
+    "dispatch-reminders": {"task": "reminders.tasks.dispatch_reminders", "schedule": 60.0},
     # Every minute: the dashboard's default view made ready, and fresh figures for what
     # coordinators asked for this week once those shown are older than DASHBOARD_MAX_AGE
     # (monitoring.snapshots; the page itself only reads).
     "refresh-dashboards": {"task": "monitoring.tasks.refresh_dashboards", "schedule": 60.0},
     # Hourly: forget the keys of forms sent more than a day ago (members.resend).
     "purge-submissions": {"task": "members.tasks.purge_submissions", "schedule": 3600.0},
-    # Daily at 06:00: plan the day's reminders (members.reminder_planning; safe to run twice).
+    # Daily at 06:00: plan the day's reminders (reminders.planning; safe to run twice).
     "plan-reminders": {
-        "task": "members.tasks_planning.plan_reminders",
+        "task": "reminders.tasks.plan_reminders",
         "schedule": crontab(hour=6, minute=0),
     },
 }

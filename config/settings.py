@@ -57,7 +57,7 @@ THIRD_PARTY_APPS = [
     "template_partials",
     "csp",
 ]
-LOCAL_APPS = ["members", "outreach", "programmes", "monitoring"]
+LOCAL_APPS = ["members", "outreach", "programmes", "monitoring", "reminders", "demo"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.fields import EncryptedCharField, EncryptedTextField
-from outreach.models import Typology
 
 
 class User(AbstractUser):
@@ -29,6 +28,82 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+
+# --- Where people are met: hotspots, and the outreach workers assigned to them ---------------
+# Here, below outreach, because need-to-know is decided by them: a worker sees the people of the
+# hotspots assigned to them now.
+
+
+class Typology(models.TextChoices):
+    STREET = "street", _("Street")
+    VENUE = "venue", _("Venue")
+    HOME_BASED = "home", _("Home-based")
+    ONLINE = "online", _("Online")
+
+
+class Hotspot(models.Model):
+    """A place (or online space) where sex workers meet clients. Confidential: never shown to
+    members, and never a precise address."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    area = models.CharField(_("area"), max_length=80, help_text=_("A district, not an address."))
+    typology = models.CharField(_("typology"), max_length=10, choices=Typology.choices)
+    days_and_hours = models.CharField(
+        _("days and hours of operation"),
+        max_length=120,
+        blank=True,
+        help_text=_("For example: Thursday to Saturday, 21:00 to 03:00."),
+    )
+    # For the outreach workers of this hotspot and coordinators only; encrypted at rest.
+    safety_notes = EncryptedTextField(_("safety notes"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        # Moved here from outreach so the people registry needs nothing above it; the table
+        # keeps its name (members/migrations/0012_hotspots_from_outreach.py).
+        db_table = "outreach_hotspot"
+        verbose_name = _("hotspot")
+        verbose_name_plural = _("hotspots")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def current(self, on: date | None = None) -> AssignmentQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(starts_on__lte=day).filter(
+            models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=day)
+        )
+
+
+class Assignment(models.Model):
+    """An outreach worker serves a hotspot from a date, until an optional end date. A worker
+    sees the people of the hotspots they are currently assigned to, and no one else."""
+
+    worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="assignments")
+    hotspot = models.ForeignKey(Hotspot, on_delete=models.PROTECT, related_name="assignments")
+    starts_on = models.DateField(_("starts on"), default=timezone.localdate)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        db_table = "outreach_assignment"
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="outreach_assignment_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker} @ {self.hotspot}"
 
 
 PREFER_NOT = ("", _("Prefer not to say"))
@@ -56,7 +131,6 @@ class PersonQuerySet(models.QuerySet["Person"]):
         assigned to them now, plus anyone opened with a stated reason in the last hours; a member
         only themself. Merged-away records are never listed."""
         from members.roles import Role, has_role
-        from outreach.models import Assignment
 
         people = self.filter(merged_into__isnull=True)
         if has_role(user, Role.COORDINATOR):
@@ -75,8 +149,6 @@ class PersonQuerySet(models.QuerySet["Person"]):
         """The people of the hotspots assigned to `worker` now: their own people, without the
         records opened from outside for a few hours (and, for a worker who also coordinates,
         without everyone else)."""
-        from outreach.models import Assignment
-
         hotspots = Assignment.objects.current().filter(worker=worker).values("hotspot")
         return self.filter(merged_into__isnull=True, hotspot__in=hotspots)
 
@@ -106,7 +178,7 @@ class Person(models.Model):
         _("where they work"), max_length=10, blank=True, choices=[PREFER_NOT, *Typology.choices]
     )
     hotspot = models.ForeignKey(
-        "outreach.Hotspot",
+        Hotspot,
         on_delete=models.PROTECT,
         null=True,
         blank=True,

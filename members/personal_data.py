@@ -221,6 +221,20 @@ def exempt(model: type[models.Model], *, reason: str) -> None:
     EXEMPT[model] = reason
 
 
+# Steps an app runs before two records of one person are merged (members.services.person_merge
+# then moves every row that points at the removed record): each clears what would break a rule
+# of its own, such as attending one activity twice. Filled in by the apps' ready().
+MergeStep = Callable[..., None]
+MERGE_STEPS: list[MergeStep] = []
+
+
+def before_merge(step: MergeStep) -> MergeStep:
+    """Register `step(keep=..., remove=...)`, run in the merge's transaction with both records
+    locked."""
+    MERGE_STEPS.append(step)
+    return step
+
+
 # --- Reading and erasing one person's data -----------------------------------------------------
 
 

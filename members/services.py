@@ -29,7 +29,7 @@ from members.models import (
     User,
 )
 from members.roles import Role, has_role
-from outreach.models import Attendance, Hotspot
+from outreach.models import Hotspot
 
 # --- Logins ----------------------------------------------------------------------------------
 
@@ -256,10 +256,8 @@ def person_merge(*, actor: User, keep: Person, remove: Person) -> Person:
             Person.objects.select_for_update().get(pk=keep.pk),
             Person.objects.select_for_update().get(pk=remove.pk),
         )
-        # Attendance is once per activity: where both came, the kept record's row is enough.
-        Attendance.objects.filter(
-            person=remove, activity__in=Attendance.objects.filter(person=keep).values("activity")
-        ).delete()
+        for step in personal_data.MERGE_STEPS:
+            step(keep=keep, remove=remove)
         # One open consent per purpose: the kept record's own consent wins.
         kept_purposes = keep.consents.filter(withdrawn_at__isnull=True).values("purpose")
         remove.consents.filter(withdrawn_at__isnull=True, purpose__in=kept_purposes).update(

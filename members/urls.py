@@ -24,7 +24,6 @@ urlpatterns = [
     path("people/", people.person_list, name="person_list"),
     path("people/find/", people.person_find, name="person_find"),
     path("people/register/", people.person_register, name="person_register"),
-    path("people/<int:pk>/", people.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
     path("people/<int:pk>/consent/", people.person_consent, name="person_consent"),
     path("people/<int:pk>/open/", people.person_open_outside, name="person_open_outside"),

@@ -39,7 +39,7 @@ from programmes.models import BudgetLine, Need, Round, SignUp, Stage
 
 # Hotspots reached below this share of their size estimate are listed on the dashboard.
 COVERAGE_ALERT = 0.5
-# How a group's counts are protected in exports (monitoring.suppression):
+# How a group's counts are protected in exports (common.suppression):
 # COUNT: the numerator is a count of people; SHARE: numerator and denominator both are.
 COUNT, SHARE = "count", "share"
 

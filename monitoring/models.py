@@ -49,7 +49,7 @@ class Feedback(models.Model):
         "outreach.Partner", on_delete=models.PROTECT, null=True, blank=True, related_name="feedback"
     )
     hotspot = models.ForeignKey(
-        "outreach.Hotspot", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "members.Hotspot", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     respect = models.PositiveSmallIntegerField(
         _("respect"), choices=Rating.choices, null=True, blank=True

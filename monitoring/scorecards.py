@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from common.suppression import small_cell_minimum
 from members import staffing
 from monitoring.models import Rating
-from monitoring.suppression import small_cell_minimum
 
 
 class FeedbackRow(Protocol):

@@ -1,6 +1,6 @@
 """Reads for the coordinator dashboard: the period a filter asks for, the trend charts as SVG
 path data, and the indicator table as exported, with small counts of people hidden
-(monitoring.suppression). Pure functions: the figures come from monitoring.indicators."""
+(common.suppression). Pure functions: the figures come from monitoring.indicators."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.suppression import SuppressedTable, suppress
 from monitoring.indicators import (
     AREAS,
     COUNT,
@@ -23,7 +24,6 @@ from monitoring.indicators import (
     Row,
     reporting_year_start,
 )
-from monitoring.suppression import SuppressedTable, suppress
 from outreach.indicators_contacts import Period
 
 # --- Periods -----------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from members.personal_data import Delete, Keep, exempt, register, wipe
+from members.models import Person
+from members.personal_data import Delete, Keep, before_merge, exempt, register, wipe
 from outreach.models import (
     Assignment,
     Attendance,
@@ -17,6 +18,15 @@ from outreach.models import (
     ViolenceIncident,
     ZeroReport,
 )
+
+
+@before_merge
+def _attend_once(*, keep: Person, remove: Person) -> None:
+    """Attendance is once per activity: where both records came, the kept one's row is enough."""
+    Attendance.objects.filter(
+        person=remove, activity__in=Attendance.objects.filter(person=keep).values("activity")
+    ).delete()
+
 
 register(
     Contact,

@@ -7,6 +7,7 @@ from outreach.views import (
     contact_form,
     hotspots,
     partners,
+    person,
     referrals,
     reports,
     risk,
@@ -40,6 +41,8 @@ urlpatterns = [
     path("contacts/<int:pk>/follow-up/", violence.incident_create, name="incident_create"),
     path("follow-ups/<int:pk>/", violence.incident_detail, name="incident_detail"),
     path("follow-ups/<int:pk>/done/", violence.incident_follow_up, name="incident_follow_up"),
+    # A person's page: the record with the outreach that hangs on it
+    path("people/<int:pk>/", person.person_detail, name="person_detail"),
     path("people/<int:pk>/risk/", risk.risk_assess, name="risk_assess"),
     path("week/", week.my_week, name="my_week"),
     path("week/zero-report/", week.zero_report, name="zero_report"),

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members import services
 from members.access import find_own_person
 from members.models import Consent, NotificationPreference, Person, Reminder, User
-from members.reminder_planning import KIND_ROLE, KIND_TEXT
 from members.roles import has_role
+from reminders.planning import KIND_ROLE, KIND_TEXT
 
 Kind = Reminder.Kind
 

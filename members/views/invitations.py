@@ -38,10 +38,10 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(
             request, _("No invitation: this person already has a login or their record was erased.")
         )
-        return redirect("members:person_detail", pk=person.pk)
+        return redirect("outreach:person_detail", pk=person.pk)
     invitation, code = services.invitation_create(actor=request.user, person=person)
     # Sent again, the button leads to the person's page: the code was shown once, here.
-    resend.saved(request, reverse("members:person_detail", args=[person.pk]))
+    resend.saved(request, reverse("outreach:person_detail", args=[person.pk]))
     return render(
         request,
         "members/invitation_created.html",

@@ -3,8 +3,6 @@ duplicate review queue."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -15,15 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members import resend, services
-from members.access import get_person_for_user, may_hand_reset_code
+from members.access import get_person_for_user
 from members.forms import CodeForm, ConsentForm, MergeForm, PersonForm, ReasonForm
 from members.ids import parse_id
 from members.lookup import lookup_allowed, too_many_lookups
 from members.models import AccessLog, Person, PossibleDuplicate
 from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
-from outreach.access import hotspots_visible_to, referrals_visible_to
-from outreach.views.contact_form import person_outreach
+from outreach.access import hotspots_visible_to
 
 STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 PAGE_SIZE = 50
@@ -101,7 +98,7 @@ def _find_or_register(request: HttpRequest, *, register: bool) -> HttpResponse:
                 **details_form.cleaned_data,
             )
             messages.success(request, _("Registered. Their code now finds them."))
-            return redirect("members:person_detail", pk=person.pk)
+            return redirect("outreach:person_detail", pk=person.pk)
     return render(
         request,
         "members/person_register.html",
@@ -119,7 +116,7 @@ def _lookup(request: HttpRequest, code_hash: str) -> HttpResponse | None:
         # Found, so nothing is saved: sending the same code again must find it again.
         resend.nothing_saved(request)
         messages.info(request, _("Found: this code is already registered."))
-        return redirect("members:person_detail", pk=visible[0].pk)
+        return redirect("outreach:person_detail", pk=visible[0].pk)
     elsewhere = [p for p in matches.exclude(pk__in=[p.pk for p in visible])]
     for person in elsewhere:
         services.access_log_write(actor=request.user, person=person, action=AccessLog.Action.LOOKUP)
@@ -162,31 +159,7 @@ def person_open_outside(request: HttpRequest, pk: int) -> HttpResponse:
     services.outside_access_grant(
         worker=request.user, person=person, reason=form.cleaned_data["reason"]
     )
-    return redirect("members:person_detail", pk=person.pk)
-
-
-@role_required(*STAFF)
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(request, pk)
-    open_consents = list(person.consents.filter(withdrawn_at__isnull=True))
-    context: dict[str, Any] = {
-        "person": person,
-        "consents": open_consents,
-        "consent_form": ConsentForm(initial={"purposes": [c.purpose for c in open_consents]}),
-        "referrals": referrals_visible_to(request.user)
-        .filter(person=person)
-        .select_related("partner")
-        .order_by("-made_on", "-pk")[:20],
-        # Contacts, latest risk assessment and open violence follow-ups.
-        "outreach": person_outreach(request, person),
-    }
-    if has_role(request.user, Role.COORDINATOR):
-        context["log"] = person.access_log.select_related("actor").order_by("-at")[:20]
-    login = person.user
-    context["may_reset"] = (
-        login is not None and login.is_active and may_hand_reset_code(request.user, login)
-    )
-    return render(request, "members/person_detail.html", context)
+    return redirect("outreach:person_detail", pk=person.pk)
 
 
 @role_required(*STAFF)
@@ -203,7 +176,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if posting and form.is_valid():
         services.person_update(actor=request.user, person=form.instance, changed=form.changed_data)
         messages.success(request, _("Saved."))
-        return redirect("members:person_detail", pk=person.pk)
+        return redirect("outreach:person_detail", pk=person.pk)
     if posting:
         # A refused change is still a look at the record.
         services.access_log_write(actor=request.user, person=person, action=AccessLog.Action.VIEW)
@@ -224,7 +197,7 @@ def person_consent(request: HttpRequest, pk: int) -> HttpResponse:
             person=person, purpose=purpose, given=purpose in form.cleaned_data["purposes"]
         )
     messages.success(request, _("Consent updated."))
-    return redirect("members:person_detail", pk=person.pk)
+    return redirect("outreach:person_detail", pk=person.pk)
 
 
 @role_required(Role.COORDINATOR)
@@ -256,7 +229,7 @@ def duplicate_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         remove = next(p for p in people if p is not keep)
         services.person_merge(actor=request.user, keep=keep, remove=remove)
         messages.success(request, _("Merged: everything now belongs to one record."))
-        return redirect("members:person_detail", pk=keep.pk)
+        return redirect("outreach:person_detail", pk=keep.pk)
     for person in people:
         services.access_log_write(
             actor=request.user,

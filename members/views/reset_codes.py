@@ -36,12 +36,12 @@ def reset_code_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not login.is_active:
         messages.info(request, _("No reset code: this login is suspended or was erased."))
         if person is not None and not coordinator:
-            return redirect("members:person_detail", pk=person.pk)
+            return redirect("outreach:person_detail", pk=person.pk)
         return redirect("members:user_list")
     reset, code = services.password_reset_code_create(actor=request.user, login=login)
     # Sent again, the button leads back to where it was: the code was shown once, here.
     if person is not None and not coordinator:
-        resend.saved(request, reverse("members:person_detail", args=[person.pk]))
+        resend.saved(request, reverse("outreach:person_detail", args=[person.pk]))
     else:
         resend.saved(request, reverse("members:user_list"))
     return render(

@@ -11,10 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from common.suppression import small_cell_minimum
 from members.roles import Role, role_required
 from monitoring.models import Complaint, Feedback, Place
 from monitoring.scorecards import scorecards, small_count
-from monitoring.suppression import small_cell_minimum
 from outreach.indicators_contacts import Period
 from outreach.indicators_groups import people_attending_at_least_one
 from outreach.models import Attendance, Partner

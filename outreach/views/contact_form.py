@@ -209,7 +209,7 @@ def _save(request: HttpRequest, form: ContactForm, person: Person) -> HttpRespon
         offer_undo(request, reverse("outreach:contact_undo", args=[contact.pk]))
     if contact.violence_reported:
         return redirect("outreach:incident_create", pk=contact.pk)
-    return redirect("members:person_detail", pk=person.pk)
+    return redirect("outreach:person_detail", pk=person.pk)
 
 
 # Fields that make two contacts of the same worker and person look like one sent twice.
@@ -252,7 +252,7 @@ def contact_undo(request: HttpRequest, pk: int) -> HttpResponse:
             )
             % {"minutes": services.CONTACT_UNDO_MINUTES},
         )
-    return redirect("members:person_detail", pk=contact.person_id)
+    return redirect("outreach:person_detail", pk=contact.person_id)
 
 
 # --- The outreach part of a person's page ----------------------------------------------------

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from common.suppression import small_cell_minimum, suppress
 from members.models import User
 from members.roles import Role, role_required
-from monitoring.suppression import small_cell_minimum, suppress
 from outreach import services
 from outreach.access import contacts_visible_to, hotspots_visible_to
 from outreach.forms import ContactFilterForm
@@ -153,7 +153,7 @@ def _aggregate_lines(
     request: HttpRequest, contacts: QuerySet[Contact], period: Period | None
 ) -> list[list[Any]]:
     """Counts by hotspot and month, with totals. Contacts and people reached hide their small
-    counts and complements (monitoring.suppression); goods are counts of items, not people."""
+    counts and complements (common.suppression); goods are counts of items, not people."""
     figures = by_hotspot_and_month(contacts, period)
     names = dict(
         hotspots_visible_to(request.user)

@@ -41,7 +41,7 @@ def risk_assess(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Saved. They are a priority: contact them every week."))
         else:
             messages.success(request, _("Saved. Contact them at least once a month."))
-        return redirect("members:person_detail", pk=person.pk)
+        return redirect("outreach:person_detail", pk=person.pk)
     if posting:
         # A refused save is still a look at the record.
         access_log_write(actor=request.user, person=person, action=AccessLog.Action.VIEW)

@@ -38,7 +38,7 @@ def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("Saved. Follow up on %(day)s.") % {"day": incident.follow_up_on.isoformat()},
         )
-        return redirect("members:person_detail", pk=contact.person_id)
+        return redirect("outreach:person_detail", pk=contact.person_id)
     access_log_write(
         actor=request.user,
         person=contact.person,

@@ -65,7 +65,7 @@ def test_back_and_reload_after_logout_show_no_persons_data(
     page = phone_page
     log_in(page, live_server.url, outreach_worker)
     expect(page.get_by_role("heading", name="Hello, worker.test")).to_be_visible()
-    page.goto(f"{live_server.url}/members/people/{planted.pk}/")
+    page.goto(f"{live_server.url}/outreach/people/{planted.pk}/")
     expect(page.get_by_role("heading", name=NICKNAME, level=1)).to_be_visible()
     assert_fits_the_screen(page)
 
@@ -80,7 +80,7 @@ def test_back_and_reload_after_logout_show_no_persons_data(
     page.reload()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     shown_after_logout += nickname_shown(page)
-    page.goto(f"{live_server.url}/members/people/{planted.pk}/")
+    page.goto(f"{live_server.url}/outreach/people/{planted.pk}/")
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     shown_after_logout += nickname_shown(page)
 

@@ -21,7 +21,7 @@ def test_a_worker_logs_a_contact_from_the_persons_page(
     page: Page, live_server: Any, outreach_worker: User, person: Person
 ) -> None:
     log_in(page, live_server.url, outreach_worker)
-    page.goto(f"{live_server.url}/members/people/{person.pk}/")
+    page.goto(f"{live_server.url}/outreach/people/{person.pk}/")
     page.get_by_role("link", name="Log a contact").click()
 
     expect(page.get_by_role("heading", name="Log a contact", level=1)).to_be_visible()
@@ -101,7 +101,7 @@ def test_a_worker_records_violence_and_assesses_risk(
     for n in range(1, 6):
         RiskFactor.objects.get_or_create(name=f"Journey factor {n}", defaults={"position": n})
     log_in(page, live_server.url, outreach_worker)
-    page.goto(f"{live_server.url}/members/people/{person.pk}/")
+    page.goto(f"{live_server.url}/outreach/people/{person.pk}/")
     page.get_by_role("link", name="Log a contact").click()
     page.get_by_label("They reported violence").check()
     page.get_by_role("button", name="Save contact").click()
@@ -120,7 +120,7 @@ def test_a_worker_records_violence_and_assesses_risk(
     expect(page.get_by_text("Marked as followed up.")).to_be_visible()
     assert ViolenceIncident.objects.get().followed_up_at is not None
 
-    page.goto(f"{live_server.url}/members/people/{person.pk}/")
+    page.goto(f"{live_server.url}/outreach/people/{person.pk}/")
     page.get_by_role("link", name="Assess risk").click()
     for n in range(1, 5):
         page.get_by_label(f"Journey factor {n}").check()

@@ -21,7 +21,7 @@ def test_a_missing_page_on_a_phone(
     log_in(page, live_server.url, outreach_worker)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
-    response = page.goto(f"{live_server.url}/members/people/987654/")
+    response = page.goto(f"{live_server.url}/outreach/people/987654/")
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     assert page.title() == settings.SITE_NAME

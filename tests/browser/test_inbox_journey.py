@@ -14,8 +14,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from members.models import NotificationPreference, Person, Reminder, User
-from members.reminder_planning import plan_all
-from members.reminders import dispatch_due
+from reminders.outbox import dispatch_due
+from reminders.planning import plan_all
 from tests.browser.axe import assert_accessible, assert_fits_the_screen
 from tests.browser.login import log_in
 from tests.conftest import PASSWORD

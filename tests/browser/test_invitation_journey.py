@@ -37,7 +37,7 @@ def test_a_person_creates_their_login_with_the_code_a_worker_gave_them(
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name=f"Hello, {outreach_worker.username}")).to_be_visible()
 
-    page.goto(f"{live_server.url}/members/people/{person.pk}/")
+    page.goto(f"{live_server.url}/outreach/people/{person.pk}/")
     page.get_by_role("button", name="Create an invitation code").click()
     expect(page.get_by_role("heading", name="Invitation code for Sunny")).to_be_visible()
     expect(page.get_by_text("This code is shown only once.")).to_be_visible()

@@ -190,7 +190,7 @@ CASES: dict[str, Case] = {
     ),
     "invitation": Case(
         persona="outreach_worker",
-        path=lambda w: f"/members/people/{w['person'].pk}/",
+        path=lambda w: f"/outreach/people/{w['person'].pk}/",
         fill=lambda p: None,
         button="Create an invitation code",
         # Every code made, used or not: a second would void the first, already handed over.
@@ -307,7 +307,7 @@ def test_a_second_contact_minutes_later_is_saved_and_a_changed_resend_can_be_und
     again: the server cannot tell a correction from a new contact, so it keeps it and offers
     an Undo."""
     log_in(page, live_server.url, outreach_worker)
-    page.goto(f"{live_server.url}/members/people/{person.pk}/")
+    page.goto(f"{live_server.url}/outreach/people/{person.pk}/")
     page.get_by_role("link", name="Log a contact").click()
     page.get_by_role("button", name="Save contact").click()
     expect(page.get_by_text("Contact saved.")).to_be_visible()

@@ -42,7 +42,7 @@ def test_a_worker_hands_a_member_a_reset_code_and_the_member_sets_a_new_password
 
     log_in(page, live_server.url, outreach_worker)
     expect(page.get_by_role("heading", name=f"Hello, {outreach_worker.username}")).to_be_visible()
-    page.goto(f"{live_server.url}/members/people/{member.person.pk}/")
+    page.goto(f"{live_server.url}/outreach/people/{member.person.pk}/")
     page.get_by_role("button", name="Create a password reset code").click()
     expect(page.get_by_role("heading", name="Password reset code for member.test")).to_be_visible()
     expect(page.get_by_text("This code is shown only once.")).to_be_visible()

@@ -155,7 +155,7 @@ def test_a_staff_read_adds_one_line_and_a_members_own_read_none(
     client_for: Any, outreach_worker: User, member: User, person: Person
 ) -> None:
     before = AccessLog.objects.count()
-    client_for(outreach_worker).get(reverse("members:person_detail", args=[person.pk]))
+    client_for(outreach_worker).get(reverse("outreach:person_detail", args=[person.pk]))
     assert AccessLog.objects.count() == before + 1
     line = AccessLog.objects.latest("pk")
     assert (line.actor, line.person, line.action) == (outreach_worker, person, "view")

@@ -46,7 +46,7 @@ def test_a_registered_person_leaves_no_code_phone_or_notes_in_a_dump(
     )
     person = Person.objects.get(nickname="Canary")
     assert response.status_code == 302
-    assert response["Location"] == reverse("members:person_detail", args=[person.pk])
+    assert response["Location"] == reverse("outreach:person_detail", args=[person.pk])
     code = build_code(PARTS)
     assert code == "ZEQU0787"
     assert person.uic_hash == uic_hash(code)

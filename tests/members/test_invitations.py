@@ -192,7 +192,7 @@ def test_creating_an_invitation_is_a_post_only(
 def test_the_person_page_offers_an_invitation_to_someone_without_a_login(
     client_for: Any, outreach_worker: User, person: Person
 ) -> None:
-    page = client_for(outreach_worker).get(reverse("members:person_detail", args=[person.pk]))
+    page = client_for(outreach_worker).get(reverse("outreach:person_detail", args=[person.pk]))
     assert create_url(person) in page.content.decode()
 
 
@@ -247,7 +247,7 @@ def test_someone_who_has_a_login_gets_no_invitation(
 ) -> None:
     response = client_for(coordinator).post(create_url(member.person), follow=True)
     assert response.redirect_chain[-1][0] == reverse(
-        "members:person_detail", args=[member.person.pk]
+        "outreach:person_detail", args=[member.person.pk]
     )
     assert "already has a login" in response.content.decode()
     assert not Invitation.objects.exists()

@@ -55,7 +55,7 @@ def test_staff_pages_open_for_staff_only(
     assert client_for(user).get(reverse(page)).status_code == status
 
 
-@pytest.mark.parametrize("page", ["members:person_detail", "members:person_edit"])
+@pytest.mark.parametrize("page", ["outreach:person_detail", "members:person_edit"])
 @pytest.mark.parametrize(
     ("persona", "status"),
     [("member", 403), ("outreach_worker", 200), ("other_worker", 404), ("coordinator", 200)],
@@ -67,7 +67,7 @@ def test_a_person_is_seen_only_by_their_workers_and_coordinators(
     assert client_for(user).get(reverse(page, args=[person.pk])).status_code == status
 
 
-@pytest.mark.parametrize("page", ["members:person_detail", "members:person_edit"])
+@pytest.mark.parametrize("page", ["outreach:person_detail", "members:person_edit"])
 def test_anonymous_visitors_are_sent_to_log_in(client: Client, person: Person, page: str) -> None:
     response = client.get(reverse(page, args=[person.pk]))
     assert response["Location"].startswith(reverse("account_login"))
@@ -77,8 +77,8 @@ def test_an_outsider_cannot_tell_an_existing_person_from_a_missing_one(
     client_for: Any, other_worker: User, person: Person
 ) -> None:
     client = client_for(other_worker)
-    existing = client.get(reverse("members:person_detail", args=[person.pk]))
-    missing = client.get(reverse("members:person_detail", args=[person.pk + 1000]))
+    existing = client.get(reverse("outreach:person_detail", args=[person.pk]))
+    missing = client.get(reverse("outreach:person_detail", args=[person.pk + 1000]))
     assert existing.status_code == missing.status_code == 404
     assert existing.content == missing.content
 
@@ -112,7 +112,7 @@ def test_a_worker_registers_a_person_and_only_the_hash_is_kept(
 ) -> None:
     response = register(client_for(outreach_worker), NEW_PARTS, hotspot)
     person = Person.objects.get(nickname="Starling")
-    assert response["Location"] == reverse("members:person_detail", args=[person.pk])
+    assert response["Location"] == reverse("outreach:person_detail", args=[person.pk])
     assert person.uic_hash == uic_hash("ROJU0301")
     assert "ROJU" not in person.uic_hash
     assert person.registered_by == outreach_worker
@@ -130,7 +130,7 @@ def test_another_worker_typing_the_same_parts_finds_the_same_person(
         reverse("members:person_find"), {**typed_differently, "action": "find"}
     )
     person = Person.objects.get(nickname="Starling")
-    assert response["Location"] == reverse("members:person_detail", args=[person.pk])
+    assert response["Location"] == reverse("outreach:person_detail", args=[person.pk])
     assert Person.objects.count() == 1
 
 
@@ -138,7 +138,7 @@ def test_registering_a_known_code_opens_the_existing_person(
     client_for: Any, outreach_worker: User, person: Person, hotspot: Hotspot
 ) -> None:
     response = register(client_for(outreach_worker), SUNNY_PARTS, hotspot)
-    assert response["Location"] == reverse("members:person_detail", args=[person.pk])
+    assert response["Location"] == reverse("outreach:person_detail", args=[person.pk])
     assert Person.objects.count() == 1
 
 
@@ -191,12 +191,12 @@ def test_a_worker_opens_someone_elsewhere_only_with_a_reason_for_a_few_hours(
     assert (
         client.post(url, {"token": token, "reason": "Met at the drop-in centre"}).status_code == 302
     )
-    assert client.get(reverse("members:person_detail", args=[person.pk])).status_code == 200
+    assert client.get(reverse("outreach:person_detail", args=[person.pk])).status_code == 200
     entry = AccessLog.objects.get(person=person, action="open_outside")
     assert entry.reason == "Met at the drop-in centre"
 
     OutsideAccess.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert client.get(reverse("members:person_detail", args=[person.pk])).status_code == 404
+    assert client.get(reverse("outreach:person_detail", args=[person.pk])).status_code == 404
 
 
 def test_a_record_elsewhere_cannot_be_opened_without_finding_it_by_code(
@@ -214,7 +214,7 @@ def test_a_record_elsewhere_cannot_be_opened_without_finding_it_by_code(
 def test_each_staff_read_adds_exactly_one_log_row(
     client_for: Any, outreach_worker: User, person: Person
 ) -> None:
-    client_for(outreach_worker).get(reverse("members:person_detail", args=[person.pk]))
+    client_for(outreach_worker).get(reverse("outreach:person_detail", args=[person.pk]))
     assert (
         AccessLog.objects.filter(person=person, actor=outreach_worker, action="view").count() == 1
     )
@@ -298,7 +298,7 @@ def test_a_coordinator_merges_two_records(
         reverse("members:duplicate_resolve", args=[pair.pk]),
         {"decision": "merge", "keep": str(person.pk)},
     )
-    assert response["Location"] == reverse("members:person_detail", args=[person.pk])
+    assert response["Location"] == reverse("outreach:person_detail", args=[person.pk])
     twin.refresh_from_db()
     assert twin.merged_into == person
     assert person.consents.filter(purpose="voting").exists()

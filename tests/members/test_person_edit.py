@@ -59,8 +59,8 @@ def test_a_worker_with_an_opening_changes_languages_and_the_person_stays_at_thei
     assert not AccessLog.objects.filter(action="move").exists()
 
     OutsideAccess.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert client.get(reverse("members:person_detail", args=[person.pk])).status_code == 404
-    own = client_for(outreach_worker).get(reverse("members:person_detail", args=[person.pk]))
+    assert client.get(reverse("outreach:person_detail", args=[person.pk])).status_code == 404
+    own = client_for(outreach_worker).get(reverse("outreach:person_detail", args=[person.pk]))
     assert own.status_code == 200
     assert list(own.context["referrals"])  # their worker still follows the referral up
 

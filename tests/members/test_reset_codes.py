@@ -169,7 +169,7 @@ def test_a_worker_hands_a_member_of_their_hotspot_a_code_from_the_record(
     client_for: Any, outreach_worker: User, member: User
 ) -> None:
     client = client_for(outreach_worker)
-    page = client.get(reverse("members:person_detail", args=[member.person.pk]))
+    page = client.get(reverse("outreach:person_detail", args=[member.person.pk]))
     assert create_url(member) in page.content.decode()
 
     response = client.post(create_url(member))
@@ -248,7 +248,7 @@ def test_a_colleagues_record_offers_no_reset_code(
 ) -> None:
     login = make_user("worker.colleague", is_outreach_worker=True, is_member=True)
     colleague = make_person(hotspot, "COLL0190", nickname="Colleague", user=login)
-    page = client_for(outreach_worker).get(reverse("members:person_detail", args=[colleague.pk]))
+    page = client_for(outreach_worker).get(reverse("outreach:person_detail", args=[colleague.pk]))
     assert create_url(login) not in page.content.decode()
 
 

@@ -28,8 +28,8 @@ from outreach.indicators_contacts import Period
 from outreach.indicators_groups import activities_held, people_attending_at_least_one
 from outreach.models import Attendance, GroupActivity, Hotspot, Partner, Referral, SizeEstimate
 from programmes.models import Need, RollEntry, Round
+from tests.common.test_suppression import differencing
 from tests.conftest import make_contact, make_person, make_user
-from tests.monitoring.test_suppression import differencing
 
 NOVEMBER = Period.month(2026, 11)
 EVERYONE = Filters()

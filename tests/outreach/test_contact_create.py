@@ -156,7 +156,7 @@ def test_a_worker_logs_a_contact_and_returns_to_the_persons_page(
         ),
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("members:person_detail", args=[person.pk])
+    assert response["Location"] == reverse("outreach:person_detail", args=[person.pk])
     contact = Contact.objects.get()
     assert (contact.person, contact.worker, contact.hotspot) == (person, outreach_worker, hotspot)
     assert contact.topics == ["prep", "rights"]
@@ -267,7 +267,7 @@ def test_the_same_form_sent_again_with_other_answers_is_saved_with_an_undo(
     assert f'action="{undo}"' in page
     # The offer is shown once, like a message.
     assert (
-        undo not in client.get(reverse("members:person_detail", args=[person.pk])).content.decode()
+        undo not in client.get(reverse("outreach:person_detail", args=[person.pk])).content.decode()
     )
     undone = client.post(undo, follow=True)
     assert "Undone: that contact is deleted." in undone.content.decode()
@@ -328,7 +328,7 @@ def test_a_worker_finds_the_person_by_typing_their_code(
     client_for: Any, outreach_worker: User, person: Person
 ) -> None:
     response = client_for(outreach_worker).post(URL, contact_data(male_condoms="3", **SUNNY_PARTS))
-    assert response["Location"] == reverse("members:person_detail", args=[person.pk])
+    assert response["Location"] == reverse("outreach:person_detail", args=[person.pk])
     assert Contact.objects.get().person == person
 
 
@@ -631,7 +631,7 @@ def test_the_persons_page_shows_the_history_and_the_way_to_log(
     make_contact(person, outreach_worker, male_condoms=6, topics=["testing"], kind="phone")
     page = (
         client_for(outreach_worker)
-        .get(reverse("members:person_detail", args=[person.pk]))
+        .get(reverse("outreach:person_detail", args=[person.pk]))
         .content.decode()
     )
     assert f"{URL}?person={person.pk}" in page
@@ -648,7 +648,7 @@ def test_the_persons_page_costs_the_same_queries_however_many_contacts(
     django_assert_max_num_queries: Any,
 ) -> None:
     client = client_for(outreach_worker)
-    url = reverse("members:person_detail", args=[person.pk])
+    url = reverse("outreach:person_detail", args=[person.pk])
     make_contact(person, outreach_worker)
     assess(person, outreach_worker, priority=False)
     with CaptureQueriesContext(connection) as few:

@@ -105,7 +105,7 @@ def test_the_list_shows_date_person_hotspot_worker_kind_and_goods(
     )
     body = client_for(coordinator).get(LIST, NOVEMBER).content.decode()
     assert "2026-11-03" in body
-    assert f'href="{reverse("members:person_detail", args=[person.pk])}"' in body
+    assert f'href="{reverse("outreach:person_detail", args=[person.pk])}"' in body
     assert "Sunny" in body
     assert "Test market" in body
     assert "worker.test" in body

@@ -345,7 +345,7 @@ def test_each_due_row_leads_to_logging_a_contact(
     try:
         target = reverse("outreach:contact_create") + f"?person={person.pk}"
     except NoReverseMatch:  # the contact form is being built beside this page
-        target = reverse("members:person_detail", args=[person.pk])
+        target = reverse("outreach:person_detail", args=[person.pk])
     body = client_for(outreach_worker).get(URL).content.decode()
     # With the key of a new form (members.resend), fresh on every load of the page.
     assert f'href="{target}&amp;key=' in body

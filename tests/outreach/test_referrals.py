@@ -593,7 +593,7 @@ def test_the_person_page_lists_their_referrals_with_a_refer_button(
 ) -> None:
     body = (
         client_for(outreach_worker)
-        .get(reverse("members:person_detail", args=[referral.person_id]))
+        .get(reverse("outreach:person_detail", args=[referral.person_id]))
         .content.decode()
     )
     assert reverse("outreach:referral_detail", args=[referral.pk]) in body

@@ -95,7 +95,7 @@ def test_more_than_the_threshold_makes_a_priority(
 ) -> None:
     client = client_for(outreach_worker)
     response = client.post(url(person), data(factors[: rules.PRIORITY_FACTORS + 1]))
-    assert response["Location"] == reverse("members:person_detail", args=[person.pk])
+    assert response["Location"] == reverse("outreach:person_detail", args=[person.pk])
     assessment = RiskAssessment.objects.get()
     assert assessment.is_priority
     assert assessment.assessed_by == outreach_worker
@@ -185,7 +185,7 @@ def test_the_change_is_in_the_access_log_without_the_answers(
 def test_the_person_page_links_to_the_assessment(
     client_for: Any, coordinator: User, person: Person
 ) -> None:
-    page = client_for(coordinator).get(reverse("members:person_detail", args=[person.pk]))
+    page = client_for(coordinator).get(reverse("outreach:person_detail", args=[person.pk]))
     assert url(person) in page.content.decode()
     assert "Risk not assessed yet." in page.content.decode()
 

@@ -131,7 +131,7 @@ def test_a_worker_records_it_and_it_shows_on_the_persons_page(
 ) -> None:
     client = client_for(outreach_worker)
     response = client.post(reverse("outreach:incident_create", args=[contact.pk]), data())
-    assert response["Location"] == reverse("members:person_detail", args=[person.pk])
+    assert response["Location"] == reverse("outreach:person_detail", args=[person.pk])
     incident = ViolenceIncident.objects.get()
     assert (incident.contact, incident.person, incident.kind) == (contact, person, "physical")
     assert incident.notes == "Needs a clinic visit"
@@ -234,7 +234,7 @@ def test_a_followed_up_record_leaves_the_persons_open_list(
 ) -> None:
     client = client_for(coordinator)
     detail = reverse("outreach:incident_detail", args=[incident.pk])
-    person_page = reverse("members:person_detail", args=[person.pk])
+    person_page = reverse("outreach:person_detail", args=[person.pk])
     assert detail in client.get(person_page).content.decode()
     client.post(reverse("outreach:incident_follow_up", args=[incident.pk]))
     assert detail not in client.get(person_page).content.decode()

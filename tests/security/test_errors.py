@@ -163,7 +163,7 @@ def test_a_failing_view_shows_a_plain_error_page_and_logs_no_secrets(
     [
         ("/no-such-page/", None),
         ("/no-such-page/", "outreach_worker"),
-        ("/members/people/987654/", "outreach_worker"),
+        ("/outreach/people/987654/", "outreach_worker"),
         ("/static/no-such-file.css", None),
     ],
 )

@@ -24,7 +24,7 @@ CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 
 # (method, URL name, kind of object, query parameter naming it instead of the path)
 ADDRESSES: list[tuple[str, str, str, str]] = [
-    ("get", "members:person_detail", "person", ""),
+    ("get", "outreach:person_detail", "person", ""),
     ("get", "members:person_edit", "person", ""),
     ("post", "members:person_edit", "person", ""),
     ("post", "members:person_consent", "person", ""),

@@ -363,7 +363,7 @@ MATRIX: dict[str, dict[str, Any]] = {
         "coordinator": "ok ok",
     },
     # Need to know: the other hotspot's worker gets 404, as for a missing record.
-    "members:person_detail": {
+    "outreach:person_detail": {
         "path": {"pk": "person"},
         "anonymous": "login login",
         "member": "denied denied",

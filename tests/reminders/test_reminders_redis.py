@@ -24,13 +24,13 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from config.celery import app as main_app
-from members import channels
 from members.models import Person, Reminder, User
-from members.reminders import reminder_plan
 from outreach.models import Contact
+from reminders import channels
+from reminders.outbox import reminder_plan
 from tests.conftest import PASSWORD
-from tests.members.test_reminder_dispatch import CountingChannel
 from tests.redis_server import ThrowawayRedis
+from tests.reminders.test_reminder_dispatch import CountingChannel
 
 pytestmark = [
     pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI sets it)"),
@@ -103,7 +103,7 @@ def test_reminders_planned_during_a_redis_outage_go_out_once_when_it_is_back(
 ) -> None:
     counting = CountingChannel()
     monkeypatch.setattr(channels, "CHANNELS", [*channels.CHANNELS, counting])
-    task = broker.tasks["members.tasks.dispatch_reminders"]
+    task = broker.tasks["reminders.tasks.dispatch_reminders"]
 
     # Redis down: the throwaway server was up once and is gone now.
     redis.start()

@@ -1,4 +1,4 @@
-"""Fill a benchmark database with fictional data at a chosen scale (outreach.scale does it)."""
+"""Fill a benchmark database with fictional data at a chosen scale (demo.scale does it)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from demo import scale
 from members.models import Person
-from outreach import scale
 
 
 class Command(BaseCommand):

@@ -14,8 +14,6 @@ from django.utils import timezone
 
 from members import services
 from members.models import Employment, Person, User
-from members.reminder_planning import plan_all
-from members.reminders import dispatch_due
 from members.uic import uic_hash
 from monitoring import services_feedback, snapshots
 from monitoring.indicators import Filters
@@ -51,6 +49,8 @@ from programmes.models import (
     Support,
     Update,
 )
+from reminders.outbox import dispatch_due
+from reminders.planning import plan_all
 
 # Shared by every demo login and printed in the README: demo mode only, never real people.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105

@@ -1,7 +1,7 @@
 """How a claimed reminder reaches its person. A channel is a small class with `send(reminder)`;
 CHANNELS lists the active ones in order. SMS would be one more class beside these.
 
-The dispatcher (members.reminders) calls every channel while it holds the reminder row locked
+The dispatcher (reminders.outbox) calls every channel while it holds the reminder row locked
 and re-checks its attempt id, then marks it sent in that same transaction. So:
 
 - the inbox is exactly-once: "in the inbox" *is* the row being SENT (with done_at NULL), which is

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitoring.suppression import COMPLEMENT, SMALL, SuppressedTable, suppress, with_totals
+from common.suppression import COMPLEMENT, SMALL, SuppressedTable, suppress, with_totals
 
 
 def differencing(table: SuppressedTable) -> dict[tuple[int, int], int]:

@@ -27,6 +27,22 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from demo.scale_copy import BATCH, Progress, Sink
+from demo.scale_words import (
+    FEEDBACK_COMMENTS,
+    HOURS,
+    NEEDS_RAISED,
+    NICKNAMES,
+    OUTCOMES,
+    PARTNER_SPECS,
+    PERSON_NOTES,
+    PLACE_KINDS,
+    PLACE_WORDS,
+    ROUND_OPTIONS,
+    SAFETY_NOTES,
+    TYPOLOGY_WEIGHTS,
+    split_words,
+)
 from members.models import Consent, Employment, Person, User
 from members.uic import PARTS, build_code, uic_hash
 from monitoring.models import Feedback, Place
@@ -41,22 +57,6 @@ from outreach.models import (
     SizeEstimate,
     Typology,
     ViolenceIncident,
-)
-from outreach.scale_copy import BATCH, Progress, Sink
-from outreach.scale_words import (
-    FEEDBACK_COMMENTS,
-    HOURS,
-    NEEDS_RAISED,
-    NICKNAMES,
-    OUTCOMES,
-    PARTNER_SPECS,
-    PERSON_NOTES,
-    PLACE_KINDS,
-    PLACE_WORDS,
-    ROUND_OPTIONS,
-    SAFETY_NOTES,
-    TYPOLOGY_WEIGHTS,
-    split_words,
 )
 from programmes import services as programme_services
 from programmes.models import Ballot, Option, Result, RollEntry, Round

@@ -1,6 +1,6 @@
 """Reminders as a database outbox: plan a row once, claim due rows, deliver, mark sent.
 
-Guarantees (see members.channels for the per-channel wording):
+Guarantees (see reminders.channels for the per-channel wording):
 - reminder_plan makes one row per (person, kind, object, due date), however often it is called;
 - two dispatchers never claim the same row (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL);
 - a row is delivered and marked SENT only by the attempt that holds it, re-checked under a row
@@ -19,8 +19,8 @@ from uuid import UUID, uuid4
 from django.db import connection, transaction
 from django.utils import timezone
 
-from members import channels
 from members.models import NotificationPreference, Reminder, User
+from reminders import channels
 
 logger = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from demo import scale
 from members.models import Person, User
-from outreach import scale
 from outreach.models import Assignment, Contact, Hotspot, RiskAssessment, SizeEstimate
 from programmes.models import Ballot, Result, RollEntry, Round
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from members import services
 from members.models import Consent, NotificationPreference, Person, Reminder, User
-from members.reminders import dispatch_due, reminder_plan
+from reminders.outbox import dispatch_due, reminder_plan
 from tests.conftest import make_person, make_user
 
 pytestmark = pytest.mark.django_db

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from members import reminder_planning as planning
 from members.models import Person, Reminder, User
 from members.services import consent_set
 from outreach.models import Hotspot, Partner, Referral, SizeEstimate
 from programmes.models import Result, RollEntry, Round
+from reminders import planning
 from tests.conftest import make_contact, make_person, make_user
 
 pytestmark = pytest.mark.django_db
@@ -229,7 +229,7 @@ def test_monthly_report_on_the_first(coordinator: User, outreach_worker: User) -
 def test_the_daily_task_runs_every_plan_and_twice_makes_nothing_new(
     outreach_worker: User, person: Person, coordinator: User
 ) -> None:
-    from members.tasks_planning import plan_reminders
+    from reminders.tasks import plan_reminders
 
     made = plan_reminders.delay().get()
     assert made["plan_daily_list"] == 1
@@ -240,5 +240,5 @@ def test_the_daily_task_is_on_the_beat_schedule() -> None:
     from config.celery import app
 
     entry = app.conf.beat_schedule["plan-reminders"]
-    assert entry["task"] == "members.tasks_planning.plan_reminders"
+    assert entry["task"] == "reminders.tasks.plan_reminders"
     assert entry["schedule"].hour == {6} and entry["schedule"].minute == {0}

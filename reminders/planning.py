@@ -1,8 +1,8 @@
 """What reminders are planned, for whom, and what they say.
 
 Each `plan_<kind>(today)` makes at most one reminder per (person, kind, object, due date) through
-`members.reminders.reminder_plan`, so running a plan twice on the same day makes nothing new. The
-dispatcher (members.reminders) delivers them later, honouring preferences and quiet hours.
+`reminders.outbox.reminder_plan`, so running a plan twice on the same day makes nothing new. The
+dispatcher (reminders.outbox) delivers them later, honouring preferences and quiet hours.
 
 Wording is discreet (SPEC "Privacy and safety", rule 6): nothing in an e-mail or inbox line may
 reveal HIV, sex work or the organization's purpose. `lint_text` and `lint_directory` check every
@@ -23,6 +23,13 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Consent, Reminder, User
 from members.roles import Role
+from monitoring.indicators import Filters, coverage, hotspots_below_alert
+from outreach.indicators_contacts import Period
+from outreach.models import Referral
+from outreach.rules import NOT_SEEN_DAYS
+from outreach.selectors import due_people, people_not_seen
+from programmes.models import RollEntry, Round
+from reminders.outbox import reminder_plan
 
 Kind = Reminder.Kind
 
@@ -109,8 +116,6 @@ def lint_inbox_texts(words: Iterable[str] | None = None) -> list[str]:
 
 
 def _plan(**fields: Any) -> bool:
-    from members.reminders import reminder_plan  # written beside this module
-
     return bool(reminder_plan(**fields))
 
 
@@ -120,8 +125,6 @@ def _active(role_flag: str) -> Any:
 
 def plan_daily_list(today: date) -> int:
     """Each active outreach worker with at least one person due gets "your list for today"."""
-    from outreach.selectors import due_people
-
     made = 0
     for worker in _active("is_outreach_worker"):
         if due_people(worker, today).exists():
@@ -132,8 +135,6 @@ def plan_daily_list(today: date) -> int:
 def plan_referral_follow_up(today: date) -> int:
     """The worker who made each open referral due today or overdue, once per referral and due
     date (so an overdue referral is not repeated every day)."""
-    from outreach.models import Referral
-
     referrals = Referral.objects.filter(
         status=Referral.Status.MADE,
         due_on__lte=today,
@@ -163,9 +164,6 @@ def not_seen_due_on(since: date, today: date, days: int) -> date | None:
 def plan_not_seen(today: date) -> int:
     """Each worker, per person of their hotspots not seen for NOT_SEEN_DAYS days: at most once
     per person per NOT_SEEN_DAYS days. Someone never seen counts from their registration."""
-    from outreach.rules import NOT_SEEN_DAYS
-    from outreach.selectors import people_not_seen
-
     made = 0
     for worker in _active("is_outreach_worker"):
         people = people_not_seen(worker, today).only("registered_at", "nickname", "hotspot__name")
@@ -197,8 +195,6 @@ def _voting_consenters(user_ids: Iterable[int]) -> set[int]:
 def _plan_roll(
     rounds: Any, kind: str, due_on: Callable[[Any], date], only_not_voted: bool = False
 ) -> int:
-    from programmes.models import RollEntry
-
     made = 0
     for round_ in rounds:
         entries = RollEntry.objects.filter(round=round_, member__is_active=True)
@@ -219,8 +215,6 @@ def _plan_roll(
 
 def plan_round_opened(today: date) -> int:
     """Every consenting member on the roll of an open round, due on the opening day."""
-    from programmes.models import Round
-
     rounds = Round.objects.filter(status=Round.Status.OPEN)
     return _plan_roll(rounds, Kind.ROUND_OPENED, lambda r: timezone.localdate(r.opens_at))
 
@@ -228,8 +222,6 @@ def plan_round_opened(today: date) -> int:
 def plan_round_closing(today: date, now: datetime | None = None) -> int:
     """Consenting members on the roll who have not voted, when the round closes within
     CLOSING_WITHIN_HOURS hours; due on the closing day, so once per round."""
-    from programmes.models import Round
-
     moment = now or timezone.now()
     rounds = Round.objects.filter(
         status=Round.Status.OPEN,
@@ -247,8 +239,6 @@ def plan_round_closing(today: date, now: datetime | None = None) -> int:
 def plan_results_out(today: date) -> int:
     """Every consenting member on the roll of a counted round, counted in the last
     RESULTS_WITHIN_DAYS days; due on the counting day."""
-    from programmes.models import Round
-
     since = timezone.make_aware(
         datetime.combine(today - timedelta(days=RESULTS_WITHIN_DAYS), datetime.min.time())
     )
@@ -267,9 +257,6 @@ def plan_results_out(today: date) -> int:
 def hotspots_under_coverage(today: date) -> bool:
     """Whether any hotspot was reached below COVERAGE_ALERT of its estimate in the last full
     month (coverage is a monthly figure; the month under way would always look low)."""
-    from monitoring.indicators import Filters, coverage, hotspots_below_alert
-    from outreach.indicators_contacts import Period
-
     last_month = today.replace(day=1) - timedelta(days=1)
     figure = coverage(Period.month(last_month.year, last_month.month), Filters())
     return bool(hotspots_below_alert(figure))

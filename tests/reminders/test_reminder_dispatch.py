@@ -14,10 +14,10 @@ from django.db import connection
 from django.utils import timezone
 
 from config.celery import app
-from members import channels
-from members.channels import SmsChannel, render_reminder_email
 from members.models import Consent, NotificationPreference, Person, Reminder, User
-from members.reminders import (
+from reminders import channels
+from reminders.channels import SmsChannel, render_reminder_email
+from reminders.outbox import (
     dispatch_due,
     quiet_hours_end,
     reminder_plan,
@@ -25,7 +25,7 @@ from members.reminders import (
     reminders_deliver,
     reminders_sweep,
 )
-from members.tasks import dispatch_reminders
+from reminders.tasks import dispatch_reminders
 from tests.conftest import make_user
 
 KIND = Reminder.Kind.REFERRAL_FOLLOW_UP

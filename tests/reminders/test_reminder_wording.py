@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from members import reminder_planning as planning
 from members.models import Reminder
+from reminders import planning
 
 EMAILS = Path(settings.BASE_DIR) / "templates" / "emails"
 

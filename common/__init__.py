@@ -1,0 +1,1 @@
+"""Pure helpers every app may use; they import no app of this project (import-linter checks)."""
