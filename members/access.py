@@ -12,7 +12,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from members.ids import parse_id
-from members.models import AccessLog, Employment, Person, User
+from members.models import AccessLog, Assignment, Employment, Hotspot, Person, User
 from members.roles import Role, has_role, held_roles
 from members.services import access_log_write
 
@@ -31,6 +31,16 @@ def one_or_404(queryset: QuerySet[M], pk: int) -> M:
     if found is None:
         raise Http404
     return found
+
+
+def hotspots_visible_to(user: User) -> QuerySet[Hotspot]:
+    """Coordinators: every hotspot. Outreach workers: those assigned to them now."""
+    if has_role(user, Role.COORDINATOR):
+        return Hotspot.objects.all()
+    if has_role(user, Role.OUTREACH_WORKER):
+        assigned = Assignment.objects.current().filter(worker=user).values("hotspot")
+        return Hotspot.objects.filter(pk__in=assigned)
+    return Hotspot.objects.none()
 
 
 def get_person_for_user(

@@ -20,6 +20,7 @@ from members.models import (
     Consent,
     Employment,
     ErasureRequest,
+    Hotspot,
     Invitation,
     NotificationPreference,
     OutsideAccess,
@@ -29,7 +30,6 @@ from members.models import (
     User,
 )
 from members.roles import Role, has_role
-from outreach.models import Hotspot
 
 # --- Logins ----------------------------------------------------------------------------------
 

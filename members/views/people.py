@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members import resend, services
-from members.access import get_person_for_user
+from members.access import get_person_for_user, hotspots_visible_to
 from members.forms import CodeForm, ConsentForm, MergeForm, PersonForm, ReasonForm
 from members.ids import parse_id
 from members.lookup import lookup_allowed, too_many_lookups
 from members.models import AccessLog, Person, PossibleDuplicate
 from members.resend import resend_safe
 from members.roles import Role, has_role, role_required
-from outreach.access import hotspots_visible_to
 
 STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 PAGE_SIZE = 50
