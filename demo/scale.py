@@ -13,12 +13,12 @@ import sys
 import time
 import uuid
 from bisect import bisect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import accumulate
-from typing import Any, TextIO
+from typing import Any
 
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
@@ -27,7 +27,7 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from demo.scale_copy import BATCH, Progress, Sink
+from demo.scale_copy import BATCH, Progress, Sink, Stream
 from demo.scale_words import (
     FEEDBACK_COMMENTS,
     HOURS,
@@ -114,7 +114,7 @@ def _next_id(model: type[models.Model]) -> int:
     return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1  # type: ignore[attr-defined]
 
 
-def _pick(cumulative: list[float], rng: random.Random) -> int:
+def _pick(cumulative: Sequence[float], rng: random.Random) -> int:
     """An index drawn with the weights whose running totals are `cumulative`."""
     return bisect(cumulative, rng.random() * cumulative[-1])
 
@@ -203,7 +203,7 @@ class World:
     person_window: list[tuple[int, int]] = field(default_factory=list)
 
 
-def generate(spec: ScaleSpec, *, stderr: TextIO = sys.stderr) -> Summary:
+def generate(spec: ScaleSpec, *, stderr: Stream = sys.stderr) -> Summary:
     rng = random.Random(spec.seed)  # noqa: S311 - reproducible fiction, not secrets
     world = World(today=timezone.localdate())
     summary = Summary()
@@ -267,7 +267,7 @@ def _staff(spec: ScaleSpec, rng: random.Random, world: World) -> None:
     """About one outreach worker per three hotspots, so that every hotspot is covered; a few
     coordinators; the three bench logins, whose password is hashed once."""
     hashed = make_password(spec.password)
-    flags = {
+    flags: dict[str, dict[str, Any]] = {
         BENCH_WORKER: {"is_outreach_worker": True, "is_member": True},
         BENCH_COORDINATOR: {"is_coordinator": True},
         BENCH_MEMBER: {"is_member": True},
@@ -373,7 +373,7 @@ USER_FIELDS = split_words(
 )
 
 
-def _people(spec: ScaleSpec, rng: random.Random, world: World, stderr: TextIO) -> None:
+def _people(spec: ScaleSpec, rng: random.Random, world: World, stderr: Stream) -> None:
     """People spread over hotspots by the hotspots' weights; about 30% members with a login of
     their own (unusable password), 20% priority; consents and a risk assessment each."""
     cumulative = list(accumulate(world.hotspot_weights))
@@ -385,7 +385,10 @@ def _people(spec: ScaleSpec, rng: random.Random, world: World, stderr: TextIO) -
 
     _estimates(rng, world, hotspot_of)
     first_person, next_user = _next_id(Person), _next_id(User)
-    rows, users, consents, assessments = [], [], [], []
+    rows: list[tuple[Any, ...]] = []
+    users: list[tuple[Any, ...]] = []
+    consents: list[tuple[Any, ...]] = []
+    assessments: list[tuple[Any, ...]] = []
     codes: set[str] = set()
     for i in range(spec.people):
         h = hotspot_of[i]
@@ -498,7 +501,7 @@ def _estimates(rng: random.Random, world: World, hotspot_of: list[int]) -> None:
     )
 
 
-def _assessments(rng: random.Random, assessments: list[tuple[Any, ...]], stderr: TextIO) -> None:
+def _assessments(rng: random.Random, assessments: list[tuple[Any, ...]], stderr: Stream) -> None:
     """One assessment a person: a priority has more than PRIORITY_FACTORS of the factors."""
     factors = list(RiskFactor.objects.filter(is_active=True).values_list("pk", flat=True))
     first = _next_id(RiskAssessment)
@@ -547,7 +550,7 @@ def _plan(spec: ScaleSpec, rng: random.Random, world: World) -> Iterator[tuple[i
         yield DAYS - offset, i
 
 
-def _contacts(spec: ScaleSpec, rng: random.Random, world: World, stderr: TextIO) -> None:
+def _contacts(spec: ScaleSpec, rng: random.Random, world: World, stderr: Stream) -> None:
     """Contacts over the last 24 months by a worker of the person's hotspot, with goods by kind;
     some lead to a referral, a few report violence (each with its incident record)."""
     days = [world.today - timedelta(days=d) for d in range(DAYS + 1)]
@@ -650,7 +653,7 @@ def _incident(rng: random.Random, world: World, contact: int, i: int, on: date) 
     return (contact, world.person_ids[i], rng.choice(kinds), None, follow_up, followed)
 
 
-def _feedback(spec: ScaleSpec, rng: random.Random, world: World, stderr: TextIO) -> None:
+def _feedback(spec: ScaleSpec, rng: random.Random, world: World, stderr: Stream) -> None:
     """Feedback, one row for about every five people, never linked to anyone."""
     total = max(20, spec.people // 5)
     cumulative = list(accumulate(world.hotspot_weights))
@@ -750,12 +753,16 @@ def _round(rng: random.Random, world: World) -> None:
     programme_services.round_close(round=closed)
 
 
+# Every table the generator fills.
+ALL_MODELS: list[type[models.Model]] = [User, *DOMAIN_MODELS]
+
+
 def _finish() -> None:
     """After explicit ids, move each sequence past them; then fresh planner statistics."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for model in [User, *DOMAIN_MODELS]:
+        for model in ALL_MODELS:
             if not isinstance(model._meta.pk, models.AutoField):
                 continue
             table = connection.ops.quote_name(model._meta.db_table)
@@ -765,5 +772,5 @@ def _finish() -> None:
                 f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)",  # nosec B608
                 [model._meta.db_table],
             )
-        for model in [User, *DOMAIN_MODELS]:
+        for model in ALL_MODELS:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

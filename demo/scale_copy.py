@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any, TextIO
+from io import TextIOBase
+from typing import Any, TextIO, TypeAlias
 
 from django.db import connection, models
 
@@ -14,11 +15,21 @@ from members.fields import EncryptedField
 BATCH = 2000  # bulk_create batch size where COPY is not available
 
 
+# Where progress is written: sys.stderr, or a management command's wrapped stderr.
+Stream: TypeAlias = TextIO | TextIOBase
+
+
+def _column(field: Any) -> str:
+    if not isinstance(field, models.Field) or not field.column:
+        raise ValueError(f"{field} is not a column")
+    return field.column
+
+
 class Progress:
     """A plain-text progress line on stderr, redrawn in place: no dependency, no terminal codes
     beyond a carriage return."""
 
-    def __init__(self, stream: TextIO, label: str, total: int) -> None:
+    def __init__(self, stream: Stream, label: str, total: int) -> None:
         self.stream, self.label, self.total = stream, label, max(total, 1)
         self.done = 0
         self.every = max(self.total // 200, 1)
@@ -50,7 +61,7 @@ class Sink:
         self.model, self.attnames, self.progress = model, list(attnames), progress
         self.postgres = connection.vendor == "postgresql"
         fields = [model._meta.get_field(name.removesuffix("_id")) for name in self.attnames]
-        self.columns = [f.column for f in fields]  # type: ignore[union-attr]
+        self.columns = [_column(f) for f in fields]
         self.converters: list[tuple[int, Callable[[Any], Any]]] = []
         for index, f in enumerate(fields):
             if isinstance(f, EncryptedField):

@@ -9,11 +9,11 @@ from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from members.ids import parse_id
 from members.models import AccessLog, Assignment, Employment, Hotspot, Person, User
-from members.roles import Role, has_role, held_roles
+from members.roles import LoggedInRequest, Role, has_role, held_roles
 from members.services import access_log_write
 
 M = TypeVar("M", bound=Model)
@@ -44,7 +44,7 @@ def hotspots_visible_to(user: User) -> QuerySet[Hotspot]:
 
 
 def get_person_for_user(
-    request: HttpRequest,
+    request: LoggedInRequest,
     pk: int,
     *,
     write: bool = False,
@@ -64,13 +64,13 @@ def get_person_for_user(
     return person
 
 
-def find_own_person(request: HttpRequest) -> Person | None:
+def find_own_person(request: LoggedInRequest) -> Person | None:
     """The record linked to this login, if it has one (staff often have none), wherever its
     hotspot is."""
     return Person.objects.filter(user=request.user, merged_into__isnull=True).first()
 
 
-def get_own_person(request: HttpRequest) -> Person:
+def get_own_person(request: LoggedInRequest) -> Person:
     """The record linked to this login, for what only a person with a record may do (consent,
     erasure); 404 for a login without one."""
     person = find_own_person(request)
@@ -79,7 +79,7 @@ def get_own_person(request: HttpRequest) -> Person:
     return person
 
 
-def get_user_for_user(request: HttpRequest, pk: int) -> User:
+def get_user_for_user(request: LoggedInRequest, pk: int) -> User:
     """Only coordinators manage other people's logins; for anyone else the login does not exist."""
     if not has_role(request.user, Role.COORDINATOR):
         raise Http404
@@ -94,7 +94,7 @@ def outreach_workers() -> QuerySet[User]:
     return User.objects.filter(is_outreach_worker=True, is_active=True).order_by("username")
 
 
-def get_worker_for_user(request: HttpRequest) -> User | None:
+def get_worker_for_user(request: LoggedInRequest) -> User | None:
     """Whose week to show: a coordinator's ?worker=<id> (any outreach worker), otherwise the
     worker themself. None for a coordinator who is no outreach worker and chose nobody yet.
     An unknown id, or a worker asking for someone else's week, is 404: nobody learns which
@@ -127,7 +127,7 @@ def may_hand_reset_code(actor: User, login: User) -> bool:
     return has_role(actor, Role.OUTREACH_WORKER) and not set(held_roles(login)) - {Role.MEMBER}
 
 
-def get_login_for_reset_code(request: HttpRequest, pk: int) -> User:
+def get_login_for_reset_code(request: LoggedInRequest, pk: int) -> User:
     """The login `pk` if this user may hand its owner a reset code (may_hand_reset_code): 404
     for a login they may not know of (an outreach worker knows only the logins of people they
     may see), 403 for one they know but may not reset."""
@@ -145,7 +145,7 @@ def get_login_for_reset_code(request: HttpRequest, pk: int) -> User:
     return login
 
 
-def get_employment_for_user(request: HttpRequest, pk: int) -> Employment:
+def get_employment_for_user(request: LoggedInRequest, pk: int) -> Employment:
     """Only coordinators see posts (pay is confidential); for anyone else a post does not
     exist."""
     if not has_role(request.user, Role.COORDINATOR):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -9,6 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.fields import EncryptedCharField, EncryptedTextField
+
+if TYPE_CHECKING:
+    from members.roles import Viewer
 
 
 class User(AbstractUser):
@@ -126,13 +129,15 @@ class AgeBand(models.TextChoices):
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
-    def visible_to(self, user: Any) -> PersonQuerySet:
+    def visible_to(self, user: Viewer) -> PersonQuerySet:
         """Need to know: coordinators see everyone; an outreach worker the people of the hotspots
         assigned to them now, plus anyone opened with a stated reason in the last hours; a member
         only themself. Merged-away records are never listed."""
         from members.roles import Role, has_role
 
         people = self.filter(merged_into__isnull=True)
+        if not isinstance(user, User):
+            return people.none()
         if has_role(user, Role.COORDINATOR):
             return people
         if has_role(user, Role.OUTREACH_WORKER):
@@ -141,11 +146,9 @@ class PersonQuerySet(models.QuerySet["Person"]):
             return people.filter(
                 models.Q(hotspot__in=hotspots) | models.Q(pk__in=opened.values("person"))
             )
-        if user.is_authenticated:
-            return people.filter(user=user)
-        return people.none()
+        return people.filter(user=user)
 
-    def at_hotspots_of(self, worker: Any) -> PersonQuerySet:
+    def at_hotspots_of(self, worker: User) -> PersonQuerySet:
         """The people of the hotspots assigned to `worker` now: their own people, without the
         records opened from outside for a few hours (and, for a worker who also coordinates,
         without everyone else)."""

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ForeignObjectRel, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -265,14 +265,13 @@ def person_merge(*, actor: User, keep: Person, remove: Person) -> Person:
         )
         # Every reverse relation: related_objects leaves out those with related_name="+".
         for relation in Person._meta.get_fields(include_hidden=True):
-            if relation.concrete or not relation.auto_created:
+            if not isinstance(relation, ForeignObjectRel):
                 continue
             model = relation.related_model
             if model in _NOT_MOVED or relation.one_to_one or relation.many_to_many:
                 continue
-            model._default_manager.filter(**{relation.field.name: remove}).update(
-                **{relation.field.name: keep}
-            )
+            name = relation.field.name
+            model._default_manager.filter(**{name: remove}).update(**{name: keep})
         if keep.user_id is None and remove.user_id is not None:
             keep.user, remove.user = remove.user, None
             remove.save(update_fields=["user"])
@@ -306,7 +305,10 @@ def has_consent(person: Person, purpose: str) -> bool:
 
 
 # A contact detail is kept only while the person consents to its use (SPEC rule 2).
-CONTACT_DETAIL = {Consent.Purpose.EMAIL_REMINDERS: "email", Consent.Purpose.SMS_REMINDERS: "phone"}
+CONTACT_DETAIL: dict[str, str] = {
+    Consent.Purpose.EMAIL_REMINDERS: "email",
+    Consent.Purpose.SMS_REMINDERS: "phone",
+}
 
 
 def consent_set(*, person: Person, purpose: str, given: bool) -> None:

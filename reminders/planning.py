@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -119,7 +119,7 @@ def _plan(**fields: Any) -> bool:
     return bool(reminder_plan(**fields))
 
 
-def _active(role_flag: str) -> Any:
+def _active(role_flag: str) -> QuerySet[User]:
     return User.objects.filter(is_active=True, **{role_flag: True}).order_by("pk")
 
 
@@ -193,14 +193,17 @@ def _voting_consenters(user_ids: Iterable[int]) -> set[int]:
 
 
 def _plan_roll(
-    rounds: Any, kind: str, due_on: Callable[[Any], date], only_not_voted: bool = False
+    rounds: Iterable[Round],
+    kind: str,
+    due_on: Callable[[Round], date],
+    only_not_voted: bool = False,
 ) -> int:
     made = 0
     for round_ in rounds:
-        entries = RollEntry.objects.filter(round=round_, member__is_active=True)
+        roll = RollEntry.objects.filter(round=round_, member__is_active=True)
         if only_not_voted:
-            entries = entries.filter(has_voted=False)
-        entries = list(entries.select_related("member").order_by("member_id"))
+            roll = roll.filter(has_voted=False)
+        entries = list(roll.select_related("member").order_by("member_id"))
         consenting = _voting_consenters(entry.member_id for entry in entries)
         for entry in entries:
             if entry.member_id in consenting:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,9 +17,9 @@ from members.access import get_person_for_user, hotspots_visible_to
 from members.forms import CodeForm, ConsentForm, MergeForm, PersonForm, ReasonForm
 from members.ids import parse_id
 from members.lookup import lookup_allowed, too_many_lookups
-from members.models import AccessLog, Person, PossibleDuplicate
+from members.models import AccessLog, Consent, Person, PossibleDuplicate
 from members.resend import resend_safe
-from members.roles import Role, has_role, role_required
+from members.roles import LoggedInRequest, Role, has_role, role_required
 
 STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 PAGE_SIZE = 50
@@ -28,7 +28,7 @@ OPENING_TOKEN_SECONDS = 15 * 60
 
 
 @role_required(*STAFF)
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: LoggedInRequest) -> HttpResponse:
     # Three queries whatever the numbers: the count, one page of people with their hotspots,
     # and the hotspots for the filter.
     hotspots = hotspots_visible_to(request.user)
@@ -55,19 +55,19 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*STAFF)
-def person_find(request: HttpRequest) -> HttpResponse:
+def person_find(request: LoggedInRequest) -> HttpResponse:
     """Look a code up without registering (the search box of the list)."""
     return _find_or_register(request, register=False)
 
 
 @role_required(*STAFF)
 @resend_safe
-def person_register(request: HttpRequest) -> HttpResponse:
+def person_register(request: LoggedInRequest) -> HttpResponse:
     """One screen: the code parts, then the details. The code is always looked up first."""
     return _find_or_register(request, register=True)
 
 
-def _find_or_register(request: HttpRequest, *, register: bool) -> HttpResponse:
+def _find_or_register(request: LoggedInRequest, *, register: bool) -> HttpResponse:
     hotspots = hotspots_visible_to(request.user)
     registering = register and request.POST.get("action") == "register"
     code_form = CodeForm(request.POST or None)
@@ -105,7 +105,7 @@ def _find_or_register(request: HttpRequest, *, register: bool) -> HttpResponse:
     )
 
 
-def _lookup(request: HttpRequest, code_hash: str) -> HttpResponse | None:
+def _lookup(request: LoggedInRequest, code_hash: str) -> HttpResponse | None:
     """Open the person with this code if this worker may; offer an opening with a reason if the
     person is registered elsewhere; None if nobody has the code. Telling a worker that someone
     is registered at another hotspot is already telling them something: it is logged."""
@@ -136,7 +136,7 @@ def _lookup(request: HttpRequest, code_hash: str) -> HttpResponse | None:
 @require_POST
 @role_required(Role.OUTREACH_WORKER)
 @resend_safe
-def person_open_outside(request: HttpRequest, pk: int) -> HttpResponse:
+def person_open_outside(request: LoggedInRequest, pk: int) -> HttpResponse:
     """Only after finding the person by their code (the signed token proves it) and with a
     reason: a worker cannot browse other hotspots by guessing numbers."""
     try:
@@ -162,7 +162,7 @@ def person_open_outside(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*STAFF)
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: LoggedInRequest, pk: int) -> HttpResponse:
     posting = request.method == "POST"
     person = get_person_for_user(request, pk, write=True, log=not posting)
     coordinator = has_role(request.user, Role.COORDINATOR)
@@ -184,14 +184,14 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*STAFF)
-def person_consent(request: HttpRequest, pk: int) -> HttpResponse:
+def person_consent(request: LoggedInRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(
         request, pk, write=True, action=AccessLog.Action.CHANGE, detail="consent"
     )
     form = ConsentForm(request.POST)
     if not form.is_valid():
         raise PermissionDenied
-    for purpose, _label in form.fields["purposes"].choices:
+    for purpose in Consent.Purpose.values:  # the form's choices
         services.consent_set(
             person=person, purpose=purpose, given=purpose in form.cleaned_data["purposes"]
         )
@@ -200,7 +200,7 @@ def person_consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def duplicate_list(request: HttpRequest) -> HttpResponse:
+def duplicate_list(request: LoggedInRequest) -> HttpResponse:
     # One query: the open pairs with both people and their hotspots.
     pairs = (
         PossibleDuplicate.objects.filter(resolution="")
@@ -211,7 +211,7 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def duplicate_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+def duplicate_resolve(request: LoggedInRequest, pk: int) -> HttpResponse:
     pair = get_object_or_404(
         PossibleDuplicate.objects.select_related("person__hotspot", "other__hotspot"),
         pk=pk,

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from members.access import get_person_for_user, may_hand_reset_code
 from members.forms import ConsentForm
-from members.roles import Role, has_role, role_required
+from members.roles import LoggedInRequest, Role, has_role, role_required
 from outreach.access import referrals_visible_to
 from outreach.views.contact_form import person_outreach
 
@@ -19,7 +19,7 @@ STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 
 
 @role_required(*STAFF)
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: LoggedInRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request, pk)
     open_consents = list(person.consents.filter(withdrawn_at__isnull=True))
     context: dict[str, Any] = {

@@ -492,13 +492,13 @@ class Command(BaseCommand):
                 )
             if then == "lost":
                 outreach_services.referral_mark_not_completed(actor=actor, referral=referral)
-        for title, kind, days, hotspot, facilitator, others, attendees in ACTIVITIES:
+        for title, kind, days, place_name, facilitator, others, attendees in ACTIVITIES:
             activity, new = GroupActivity.objects.get_or_create(
                 title=title,
                 defaults={
                     "kind": kind,
                     "held_on": today + timedelta(days=days),
-                    "hotspot": hotspots[hotspot] if hotspot else None,
+                    "hotspot": hotspots[place_name] if place_name else None,
                     "facilitator": users[facilitator],
                     "other_attendees": others,
                 },
@@ -722,7 +722,7 @@ class Command(BaseCommand):
                 given_on=today - timedelta(days=days),
             )
         last_month_day = today.replace(day=1) - timedelta(days=10)
-        for place, hotspot, respect, private, waiting, recommend in [
+        for place, hotspot, respected, kept_private, waiting, recommend in [
             (Place.OUTREACH, river, Rating.GOOD, Rating.GOOD, Rating.OK, True),
             (Place.OUTREACH, river, Rating.GOOD, Rating.OK, Rating.GOOD, True),
             (Place.DROP_IN, None, Rating.GOOD, Rating.GOOD, Rating.GOOD, True),
@@ -731,8 +731,8 @@ class Command(BaseCommand):
             Feedback.objects.create(
                 place=place,
                 hotspot=hotspot,
-                respect=respect,
-                confidentiality=private,
+                respect=respected,
+                confidentiality=kept_private,
                 waiting_time=waiting,
                 would_recommend=recommend,
                 given_on=last_month_day,
