@@ -31,15 +31,18 @@ run: $(INSTALLED) .env var
 test: $(INSTALLED) .env var node_modules/.package-lock.json
 	$(BIN)/pytest
 
-lint: $(INSTALLED)
+# Style, the one-way imports of pyproject.toml's contract, and the types (settings come from .env).
+lint: $(INSTALLED) .env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy common config demo members monitoring outreach programmes reminders
 
 # bandit over the code and pip-audit over the dependencies (SECURITY.md, SA-1 and SA-2).
 audit: $(INSTALLED) var
 	$(BIN)/python .ci/static_analysis.py
 
-# Imports between the four apps that run against SPEC.md's direction, and cycles (measures only).
+# Imports that run against SPEC.md's direction, and cycles, in this or another checkout (measures).
 .PHONY: imports
 imports: $(INSTALLED)
 	$(BIN)/python .ci/import_graph.py
