@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -9,8 +9,11 @@ from django.utils.functional import SimpleLazyObject
 from members.resend import take_undo_offer
 from members.roles import Role, has_role
 
+if TYPE_CHECKING:
+    from members.models import User
 
-def _inbox_count(user: Any) -> int:
+
+def _inbox_count(user: User) -> int:
     """The user's reminders delivered and not yet marked done: the bell's number."""
     from members.models import Reminder
 

@@ -60,7 +60,7 @@ def _empty(field: EncryptedField) -> dict[str, Any]:
 class EncryptedTextField(EncryptedField):
     python_type = str
 
-    def formfield(self, **kwargs: Any) -> forms.Field:
+    def formfield(self, **kwargs: Any) -> forms.Field | None:
         return models.Field.formfield(
             self,
             **{
@@ -76,7 +76,7 @@ class EncryptedCharField(EncryptedField):
 
     python_type = str
 
-    def formfield(self, **kwargs: Any) -> forms.Field:
+    def formfield(self, **kwargs: Any) -> forms.Field | None:
         return models.Field.formfield(
             self, **{"form_class": forms.CharField, **_empty(self), **kwargs}
         )
@@ -85,7 +85,7 @@ class EncryptedCharField(EncryptedField):
 class EncryptedIntegerField(EncryptedField):
     python_type = int
 
-    def formfield(self, **kwargs: Any) -> forms.Field:
+    def formfield(self, **kwargs: Any) -> forms.Field | None:
         return models.Field.formfield(self, **{"form_class": forms.IntegerField, **kwargs})
 
 
@@ -97,5 +97,5 @@ class EncryptedBooleanField(EncryptedField):
             return value
         return forms.NullBooleanField().to_python(value)
 
-    def formfield(self, **kwargs: Any) -> forms.Field:
+    def formfield(self, **kwargs: Any) -> forms.Field | None:
         return models.Field.formfield(self, **{"form_class": forms.NullBooleanField, **kwargs})

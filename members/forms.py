@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from django import forms
 from django.contrib.auth import password_validation
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members import codes
@@ -15,6 +16,7 @@ from members.models import AccessLog, Consent, Employment, Person, User
 from members.services import INVITATION_CODE_LENGTH, RESET_CODE_LENGTH
 from members.uic import build_code, is_complete, normalise_part, recipe, uic_hash
 from members.widgets import ISO_DATE, QuickSelect
+from outreach.models import Hotspot
 
 # --- People ----------------------------------------------------------------------------------
 
@@ -41,7 +43,8 @@ class CodeForm(forms.Form):
         self.order_fields([f"code_{part.name}" for part in recipe()])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         parts = {}
         for part in recipe():
             key = f"code_{part.name}"
@@ -92,7 +95,7 @@ class PersonForm(forms.ModelForm):
     def __init__(
         self,
         *args: Any,
-        hotspots: Any = None,
+        hotspots: QuerySet[Hotspot] | None = None,
         hotspot_required: bool = False,
         may_move: bool = False,
         **kwargs: Any,
@@ -103,14 +106,15 @@ class PersonForm(forms.ModelForm):
             # the hotspot instead of a select, which could not show one outside `hotspots`.
             del self.fields["hotspot"]
             return
-        field = self.fields["hotspot"]
+        field = cast("forms.ModelChoiceField[Hotspot]", self.fields["hotspot"])
         if hotspots is not None:
             field.queryset = hotspots
         offer_current(self, "hotspot")
         # An outreach worker sees only people of their hotspots: someone they register without
         # one would vanish from their own list at once.
         field.required = hotspot_required
-        if hotspot_required and len(choices := list(field.queryset[:2])) == 1:
+        offered = field.queryset
+        if hotspot_required and offered is not None and len(choices := list(offered[:2])) == 1:
             field.initial = choices[0].pk
             field.empty_label = None
 
@@ -145,11 +149,13 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args: Any, people: tuple[Person, Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["keep"].choices = [(str(p.pk), p.label) for p in people]
-        self.fields["keep"].required = False
+        keep = cast(forms.ChoiceField, self.fields["keep"])
+        keep.choices = [(str(p.pk), p.label) for p in people]
+        keep.required = False
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("decision") == "merge" and not cleaned.get("keep"):
             self.add_error("keep", _("Choose the record to keep."))
         return cleaned
@@ -203,7 +209,8 @@ class NewPasswordForm(forms.Form):
         return None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("The two passwords are not the same."))
@@ -294,24 +301,26 @@ class EmploymentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("username")
+        users = cast("forms.ModelChoiceField[User]", self.fields["user"])
+        users.queryset = User.objects.filter(is_active=True).order_by("username")
         # A post of someone whose login is suspended can still be corrected or ended.
         offer_current(self, "user")
 
-    def clean_monthly_pay(self) -> Any:
+    def clean_monthly_pay(self) -> Decimal | None:
         pay = self.cleaned_data.get("monthly_pay")
         if pay is not None and pay < 0:
             raise forms.ValidationError(_("Pay cannot be below zero."))
         return pay
 
-    def clean_hours_per_week(self) -> Any:
+    def clean_hours_per_week(self) -> int | None:
         hours = self.cleaned_data.get("hours_per_week")
         if hours is not None and hours > HOURS_IN_A_WEEK:
             raise forms.ValidationError(_("A week has 168 hours."))
         return hours
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         started, ended = cleaned.get("started_on"), cleaned.get("ended_on")
         if started and ended and ended < started:
             self.add_error("ended_on", _("The end date must be on or after the start date."))
@@ -353,7 +362,8 @@ class DatesFilterForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False, widget=ISO_DATE)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end comes before the start."))
@@ -381,4 +391,5 @@ class AccessLogFilterForm(DatesFilterForm):
         logins = Q(is_outreach_worker=True) | Q(is_coordinator=True) | Q(is_superuser=True)
         if (wanted := parse_id(self.data.get("actor"))) is not None:
             logins |= Q(pk=wanted)
-        self.fields["actor"].queryset = User.objects.filter(logins).order_by("username")
+        actors = cast("forms.ModelChoiceField[User]", self.fields["actor"])
+        actors.queryset = User.objects.filter(logins).order_by("username")

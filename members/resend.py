@@ -27,7 +27,7 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from typing import Any
+from typing import Any, overload
 from uuid import UUID, uuid4
 
 from django.contrib import messages
@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from members.models import Submission
+from members.models import Submission, User
 
 # The hidden field of the form, and the parameter of the page's address.
 FIELD = "form_key"
@@ -67,13 +67,13 @@ def address_with_fresh_key(request: HttpRequest) -> str:
 def saved(request: HttpRequest, url: str) -> None:
     """For a view that answers a successful send with a page rather than a redirect (a code shown
     once): a resend leads to `url` instead of saving again."""
-    request.resend_saved_url = url  # type: ignore[attr-defined]
+    request.resend_saved_url = url  # type: ignore[attr-defined]  # read back by _once
 
 
 def nothing_saved(request: HttpRequest) -> None:
     """For a view whose form also looks things up (find a code): this send saved nothing, so
     sending it again must do the same again, not say "already saved"."""
-    request.resend_saved_url = ""  # type: ignore[attr-defined]
+    request.resend_saved_url = ""  # type: ignore[attr-defined]  # read back by _once
 
 
 def _scope(request: HttpRequest) -> str:
@@ -100,12 +100,22 @@ def _digest(request: HttpRequest) -> str:
     return salted_hmac("members.resend", payload, algorithm="sha256").hexdigest()
 
 
-def _owner(request: HttpRequest, *, unlinked: bool) -> Any:
+def _owner(request: HttpRequest, *, unlinked: bool) -> User | None:
     user = getattr(request, "user", None)
     return None if unlinked or user is None or not user.is_authenticated else user
 
 
-def resend_safe(view: View | None = None, *, unlinked: bool = False) -> Any:
+@overload
+def resend_safe(view: View, *, unlinked: bool = False) -> View: ...
+
+
+@overload
+def resend_safe(view: None = None, *, unlinked: bool = False) -> Callable[[View], View]: ...
+
+
+def resend_safe(
+    view: View | None = None, *, unlinked: bool = False
+) -> View | Callable[[View], View]:
     """Make a view's page carry a key (GET) and its creating form safe to send twice (POST).
     `unlinked=True` for forms that must never be tied to whoever sent them (feedback): their
     rows name no login."""
@@ -117,13 +127,13 @@ def resend_safe(view: View | None = None, *, unlinked: bool = False) -> Any:
                 key = parse_key(request.GET.get(PARAM))
                 if key is None:
                     return HttpResponseRedirect(address_with_fresh_key(request))
-                request.form_key = key  # type: ignore[attr-defined]
+                request.form_key = key  # type: ignore[attr-defined]  # for {% form_key %}
                 # Back to a page whose form was already sent (to this page or, from a page
                 # such as a need's, to another address): it says so and offers a new one.
                 sent = Submission.objects.filter(
                     key=key, user=_owner(request, unlinked=unlinked)
                 ).exists()
-                request.form_restart_url = (  # type: ignore[attr-defined]
+                request.form_restart_url = (  # type: ignore[attr-defined]  # for base.html
                     address_with_fresh_key(request) if sent else None
                 )
                 return view(request, *args, **kwargs)
@@ -132,10 +142,11 @@ def resend_safe(view: View | None = None, *, unlinked: bool = False) -> Any:
             key = parse_key(request.POST.get(FIELD)) or parse_key(request.GET.get(PARAM))
             if key is None:
                 # An old page or a script: nothing to recognise it by; saved as it comes.
-                request.form_key = uuid4()  # type: ignore[attr-defined]
+                request.form_key = uuid4()  # type: ignore[attr-defined]  # for the view
                 return view(request, *args, **kwargs)
             return _once(view, request, key, unlinked, args, kwargs)
 
+        # A mark the tests read to list every resend-safe view.
         wrapper.resend_safe = True  # type: ignore[attr-defined]
         return wrapper
 
@@ -174,7 +185,7 @@ def _once(
             # is a new entry under a key of its own.
             key = uuid4()
             claim = Submission.objects.create(key=key, scope=scope, digest=digest, user=owner)
-        request.form_key = key  # type: ignore[attr-defined]
+        request.form_key = key  # type: ignore[attr-defined]  # for the view and {% form_key %}
         response = view(request, *args, **kwargs)
         result = getattr(request, "resend_saved_url", None)
         if result is None and response.status_code in (301, 302, 303):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.signals import password_changed, password_reset, password_set
 from allauth.usersessions.models import UserSession
@@ -26,7 +26,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.roles import Role, has_role
+from members.roles import Role, Viewer, has_role
+
+if TYPE_CHECKING:
+    from django.contrib.sessions.backends.base import SessionBase
+
+    from members.models import User
 
 # Seconds since the epoch, so the session's JSON serializer stores them as they are.
 LOGIN_AT = "_session_login_at"
@@ -41,7 +46,7 @@ def _now() -> int:
     return int(timezone.now().timestamp())
 
 
-def is_staff_session(user: Any) -> bool:
+def is_staff_session(user: Viewer) -> bool:
     """Staff see other people's records: their sessions end after idle time, members' do not."""
     return bool(
         getattr(user, "is_staff", False)
@@ -51,7 +56,7 @@ def is_staff_session(user: Any) -> bool:
     )
 
 
-def session_expired(session: Any, user: Any, now: int) -> bool:
+def session_expired(session: SessionBase, user: Viewer, now: int) -> bool:
     """Whether the absolute lifetime, or for staff the idle time, has run out."""
     login_at = session.get(LOGIN_AT)
     if login_at is None:
@@ -75,7 +80,7 @@ class SessionLifetimeMiddleware:
             self._check(request, user)
         return self.get_response(request)
 
-    def _check(self, request: HttpRequest, user: Any) -> None:
+    def _check(self, request: HttpRequest, user: User) -> None:
         session = request.session
         now = _now()
         if session.get(LOGIN_AT) is None:
@@ -91,7 +96,7 @@ class SessionLifetimeMiddleware:
             session[SEEN_AT] = now
 
 
-def user_end_other_sessions(*, user: Any, keep: str | None = None) -> int:
+def user_end_other_sessions(*, user: User, keep: str | None = None) -> int:
     """End every session of `user` but `keep` (allauth's UserSession list); returns how many."""
     with transaction.atomic():
         sessions = list(
@@ -106,7 +111,7 @@ def user_end_other_sessions(*, user: Any, keep: str | None = None) -> int:
 
 
 @receiver(user_logged_in, dispatch_uid="members.sessions.start_clock")
-def start_clock(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def start_clock(sender: type[User], request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     """A fresh login starts both clocks, even on a session kept from before the login."""
     if request is not None and hasattr(request, "session"):
         request.session[LOGIN_AT] = request.session[SEEN_AT] = _now()
@@ -114,7 +119,7 @@ def start_clock(sender: Any, request: HttpRequest | None, user: Any, **kwargs: A
 
 @receiver(user_logged_out, dispatch_uid="members.sessions.end_everywhere_on_logout")
 def end_everywhere_on_logout(
-    sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
+    sender: type[User], request: HttpRequest | None, user: User | None, **kwargs: Any
 ) -> None:
     """Logging out on one device logs out every device (a phone left somewhere). An expired
     session ends alone: the person did not ask for the others to end."""
@@ -132,7 +137,7 @@ def end_everywhere_on_logout(
 @receiver(password_set, dispatch_uid="members.sessions.end_everywhere_on_password_set")
 @receiver(password_reset, dispatch_uid="members.sessions.end_everywhere_on_password_reset")
 def end_everywhere_on_password_change(
-    sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
+    sender: type[User], request: HttpRequest | None, user: User, **kwargs: Any
 ) -> None:
     """Django already refuses sessions made with the old password on their next request; this
     also removes them, so the logins page counts no ghosts. The session in hand stays when
@@ -144,7 +149,7 @@ def end_everywhere_on_password_change(
 
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="members.sessions.end_on_suspend")
-def end_everywhere_on_suspend(sender: Any, instance: Any, **kwargs: Any) -> None:
+def end_everywhere_on_suspend(sender: type[User], instance: User, **kwargs: Any) -> None:
     """A login suspended anywhere (the admin, a script) loses its sessions at once."""
     if not instance.is_active:
         user_end_other_sessions(user=instance)
@@ -166,7 +171,7 @@ def coarse_ip(address: str) -> str:
 
 
 @receiver(pre_save, sender=UserSession, dispatch_uid="members.sessions.coarse_ip")
-def store_coarse_ip(sender: Any, instance: UserSession, **kwargs: Any) -> None:
+def store_coarse_ip(sender: type[UserSession], instance: UserSession, **kwargs: Any) -> None:
     """allauth keeps each session's address so people can see where they are signed in; a
     full address is more than that needs (security.md DP-8)."""
     if instance.ip:

@@ -146,20 +146,21 @@ def _average(amounts: list[Decimal]) -> Decimal:
 def pay_parity(rows: Iterable[Employment], month: date, *, min_cell: int) -> list[PayComparison]:
     """Per role, the paid posts active during `month`, one per person: someone whose post
     changed during the month counts once, with the pay of their latest post."""
-    latest: dict[tuple[str, int], Employment] = {}
+    # Each post with its pay, known to be there.
+    latest: dict[tuple[str, int], tuple[Employment, Decimal]] = {}
     for row in active_during(rows, month):
         if not row.is_paid or row.monthly_pay is None:
             continue
         key = (row.role, row.user_id)
-        if key not in latest or row.started_on >= latest[key].started_on:
-            latest[key] = row
+        if key not in latest or row.started_on >= latest[key][0].started_on:
+            latest[key] = (row, row.monthly_pay)
     comparisons = []
     for role, label in Employment.Role.choices:
-        posts = [row for (row_role, _user), row in latest.items() if row_role == role]
+        posts = [post for (row_role, _user), post in latest.items() if row_role == role]
         if not posts:
             continue
-        community = [row.monthly_pay for row in posts if row.is_community_member]
-        other = [row.monthly_pay for row in posts if not row.is_community_member]
+        community = [pay for row, pay in posts if row.is_community_member]
+        other = [pay for row, pay in posts if not row.is_community_member]
         shown = len(community) >= min_cell and len(other) >= min_cell
         comparisons.append(
             PayComparison(

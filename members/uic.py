@@ -7,17 +7,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from members.crypto import keyed_hash
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class Part:
     name: str
-    label: str
+    label: StrOrPromise  # translated when the form is shown
     length: int
     digits: bool  # digits only, otherwise letters only
 

@@ -3,10 +3,10 @@ A builtin, so every template has it."""
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import uuid4
 
 from django import template
+from django.template import Context
 from django.utils.html import format_html
 
 from members.resend import FIELD
@@ -15,7 +15,7 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def form_key(context: dict[str, Any]) -> str:
+def form_key(context: Context) -> str:
     """The key of the page's address. A page whose own address has no key (one shown in answer
     to a POST) still gets one for its forms: a double tap on them saves once."""
     request = context.get("request")

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from members import services
 from members.forms import AccessLogFilterForm
 from members.models import AccessLog, ErasureRequest
-from members.roles import Role, role_required
+from members.roles import LoggedInRequest, Role, role_required
 
 PAGE_SIZE = 50
 
@@ -42,7 +42,7 @@ def _filtered(entries: QuerySet[AccessLog], filters: dict[str, Any]) -> QuerySet
 
 
 @role_required(Role.COORDINATOR)
-def access_log_list(request: HttpRequest) -> HttpResponse:
+def access_log_list(request: LoggedInRequest) -> HttpResponse:
     # Two queries whatever the size of the log: the count, and one page of entries with their
     # actors and people. Only the shown columns are loaded: no contact detail is decrypted here.
     entries = (
@@ -66,7 +66,7 @@ def access_log_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def erasure_list(request: HttpRequest) -> HttpResponse:
+def erasure_list(request: LoggedInRequest) -> HttpResponse:
     # One query: the open requests with each person's nickname, oldest first.
     requests = (
         ErasureRequest.objects.filter(confirmed_at__isnull=True)
@@ -79,7 +79,7 @@ def erasure_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def erasure_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def erasure_confirm(request: LoggedInRequest, pk: int) -> HttpResponse:
     erasure = get_object_or_404(
         ErasureRequest.objects.select_related("person"), pk=pk, confirmed_at__isnull=True
     )

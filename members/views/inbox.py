@@ -3,12 +3,13 @@ helps, a "Done" button per reminder and "Mark all done"; and the notification pr
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +20,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members import services
 from members.access import find_own_person
 from members.models import Consent, NotificationPreference, Person, Reminder, User
-from members.roles import has_role
+from members.notification_preferences import (
+    notification_preference_of,
+    notification_preference_save,
+)
+from members.roles import LoggedInRequest, Viewer, has_role
 from reminders.planning import KIND_ROLE, KIND_TEXT
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Kind = Reminder.Kind
 
@@ -55,7 +63,13 @@ def reminder_link(reminder: Reminder) -> str:
     return reverse(name, args=args)
 
 
-def _rows(reminders: Any) -> list[dict[str, Any]]:
+class InboxRow(TypedDict):
+    reminder: Reminder
+    text: StrOrPromise
+    link: str
+
+
+def _rows(reminders: Iterable[Reminder]) -> list[InboxRow]:
     return [
         {
             "reminder": r,
@@ -66,12 +80,12 @@ def _rows(reminders: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _delivered(user: Any) -> Any:
+def _delivered(user: User) -> QuerySet[Reminder]:
     return Reminder.objects.filter(user=user, status=Reminder.Status.SENT)
 
 
 @require_http_methods(["GET"])
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: LoggedInRequest) -> HttpResponse:
     """Any logged-in person: their own delivered reminders, newest first."""
     delivered = _delivered(request.user).order_by("-sent_at", "-pk")
     waiting = delivered.filter(done_at__isnull=True)
@@ -82,7 +96,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def inbox_done(request: HttpRequest, pk: int) -> HttpResponse:
+def inbox_done(request: LoggedInRequest, pk: int) -> HttpResponse:
     """Mark one of one's own reminders done; someone else's is a 404."""
     reminder = get_object_or_404(_delivered(request.user), pk=pk)
     if reminder.done_at is None:
@@ -93,14 +107,14 @@ def inbox_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def inbox_done_all(request: HttpRequest) -> HttpResponse:
+def inbox_done_all(request: LoggedInRequest) -> HttpResponse:
     count = _delivered(request.user).filter(done_at__isnull=True).update(done_at=timezone.now())
     if count:
         messages.success(request, _("Everything is marked as done."))
     return redirect("members:inbox")
 
 
-def kinds_for(user: Any) -> list[tuple[str, str]]:
+def kinds_for(user: Viewer) -> list[tuple[str, StrOrPromise]]:
     """The kinds of reminder this person's roles can receive, as choices."""
     return [(kind.value, kind.label) for kind in Kind if has_role(user, KIND_ROLE[kind])]
 
@@ -151,7 +165,8 @@ class NotificationPreferenceForm(forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         choices = kinds_for(user)
-        self.fields["muted_kinds"].choices = choices
+        cast(forms.MultipleChoiceField, self.fields["muted_kinds"]).choices = choices
+        self.offered_kinds = {value for value, _label in choices}
         if not choices:
             del self.fields["muted_kinds"]
         if person is None:
@@ -166,12 +181,12 @@ class NotificationPreferenceForm(forms.ModelForm):
     def clean_muted_kinds(self) -> list[str]:
         # Kinds this login's roles do not receive now are not on the page (a worker who is no
         # longer one): they stay as they were, muted or not.
-        offered = {value for value, _label in self.fields["muted_kinds"].choices}
-        kept = [kind for kind in self.instance.muted_kinds if kind not in offered]
+        kept = [kind for kind in self.instance.muted_kinds if kind not in self.offered_kinds]
         return list(self.cleaned_data.get("muted_kinds") or []) + kept
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("quiet_from"), cleaned.get("quiet_until")
         if (start is None) != (end is None) and "quiet_from" not in self.errors:
             field = "quiet_until" if end is None else "quiet_from"
@@ -187,28 +202,14 @@ class NotificationPreferenceForm(forms.ModelForm):
         return cleaned
 
 
-def _reminder_email_save(*, person: Person, by_email: bool, address: str) -> None:
-    """The address and the consent change together: kept and given while e-mail is chosen,
-    deleted and withdrawn when it is not (data minimisation). A person's own change is not
-    written to the access log, which records staff (as on the own data page)."""
-    if by_email:
-        person.email = address
-        person.save(update_fields=["email"])
-    # Withdrawing also deletes the address (members.services.consent_set).
-    services.consent_set(person=person, purpose=Consent.Purpose.EMAIL_REMINDERS, given=by_email)
-
-
-@require_http_methods(["GET", "POST"])
-def notification_preferences(request: HttpRequest) -> HttpResponse:
-    """Any logged-in person: channels, sender name, quiet hours and muted kinds; for a person
-    with a record, also the encrypted address reminders go to."""
+def _preference_form(request: LoggedInRequest) -> tuple[NotificationPreferenceForm, Person | None]:
+    """The form, bound on a POST, and the login's own record if it has one. Three queries at
+    most: the preferences, the record and its consent to e-mail."""
     if request.method == "POST":
+        # A save needs the row: it is created now if there is none yet.
         preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
     else:
-        # A page read writes nothing: until the first save the defaults come from an unsaved row,
-        # which is also what the reminders assume when there is none (members.reminders).
-        preference = NotificationPreference.objects.filter(user=request.user).first()
-        preference = preference or NotificationPreference(user=request.user)
+        preference = notification_preference_of(request.user)
     person = find_own_person(request)
     email_consent = person is not None and services.has_consent(
         person, Consent.Purpose.EMAIL_REMINDERS
@@ -220,27 +221,26 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         person=person,
         email_consent=email_consent,
     )
-    if request.method == "POST":
-        if form.is_valid():
-            saved = form.save(commit=False)
-            if "by_email" not in form.fields:
-                saved.by_email = False
-            with transaction.atomic():
-                saved.save()
-                if person is not None:
-                    _reminder_email_save(
-                        person=person,
-                        by_email=saved.by_email,
-                        address=form.cleaned_data["email_address"],
-                    )
-            messages.success(request, _("Your preferences are saved."))
-            return redirect("members:notification_preferences")
-        status = 400
-    else:
-        status = 200
+    return form, person
+
+
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request: LoggedInRequest) -> HttpResponse:
+    """Any logged-in person: channels, sender name, quiet hours and muted kinds; for a person
+    with a record, also the encrypted address reminders go to."""
+    form, person = _preference_form(request)
+    posting = request.method == "POST"
+    if posting and form.is_valid():
+        notification_preference_save(
+            preference=form.save(commit=False),
+            person=person,
+            email_address=form.cleaned_data.get("email_address", ""),
+        )
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("members:notification_preferences")
     return render(
         request,
         "members/notification_preferences.html",
         {"form": form, "has_person": person is not None},
-        status=status,
+        status=400 if posting else 200,
     )

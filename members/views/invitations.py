@@ -24,14 +24,14 @@ from members import codes, resend, services
 from members.access import get_person_for_user
 from members.forms import CODE_REFUSED, InvitationRedeemForm
 from members.resend import resend_safe
-from members.roles import role_required
+from members.roles import LoggedInRequest, role_required
 from members.views.people import STAFF
 
 
 @require_POST
 @role_required(*STAFF)
 @resend_safe
-def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_create(request: LoggedInRequest, pk: int) -> HttpResponse:
     """Rendered, not redirected: the code exists only in this one response."""
     person = get_person_for_user(request, pk, write=True, log=False)
     if person.user_id is not None or person.erased_at is not None:

@@ -3,16 +3,19 @@ login and turns it back on. Each of these goes to the access log."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.access import get_user_for_user, may_hand_reset_code
 from members.models import User
-from members.roles import Role, held_roles, role_required
+from members.roles import LoggedInRequest, Role, held_roles, role_required
 from members.services import (
     LoginChangeRefused,
     user_end_all_sessions,
@@ -22,25 +25,51 @@ from members.services import (
     user_suspend_refusal,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+@dataclass(frozen=True)
+class LoginRow:
+    """A login as the list shows it, with the buttons its owner may be offered."""
+
+    pk: int
+    username: str
+    is_active: bool
+    session_count: int
+    role_labels: list[StrOrPromise]
+    may_reset: bool
+    may_suspend: bool
+    may_reactivate: bool
+
 
 @role_required(Role.COORDINATOR)
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: LoggedInRequest) -> HttpResponse:
     # Two queries: the users with their session counts, and the current user's session.
-    users = list(User.objects.annotate(session_count=Count("usersession")).order_by("username"))
-    active_coordinators = sum(u.is_active and u.is_coordinator for u in users)
-    for login in users:
-        login.role_labels = [role.label for role in held_roles(login)]
-        login.may_reset = login.is_active and may_hand_reset_code(request.user, login)
-        # The buttons follow the services' own rules; the services check them again.
-        login.may_suspend = login.is_active and not user_suspend_refusal(
-            actor=request.user, user=login, active_coordinators=active_coordinators
+    logins = list(User.objects.annotate(session_count=Count("usersession")).order_by("username"))
+    active_coordinators = sum(u.is_active and u.is_coordinator for u in logins)
+    users = [
+        LoginRow(
+            pk=login.pk,
+            username=login.username,
+            is_active=login.is_active,
+            session_count=login.session_count,
+            role_labels=[role.label for role in held_roles(login)],
+            may_reset=login.is_active and may_hand_reset_code(request.user, login),
+            # The buttons follow the services' own rules; the services check them again.
+            may_suspend=login.is_active
+            and not user_suspend_refusal(
+                actor=request.user, user=login, active_coordinators=active_coordinators
+            ),
+            may_reactivate=not login.is_active and not user_reactivate_refusal(user=login),
         )
-        login.may_reactivate = not login.is_active and not user_reactivate_refusal(user=login)
+        for login in logins
+    ]
     return render(request, "members/user_list.html", {"users": users})
 
 
 @require_POST
-def user_end_sessions(request: HttpRequest, pk: int) -> HttpResponse:
+def user_end_sessions(request: LoggedInRequest, pk: int) -> HttpResponse:
     user = get_user_for_user(request, pk)
     ended = user_end_all_sessions(user=user, actor=request.user)
     messages.success(
@@ -53,7 +82,7 @@ def user_end_sessions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def user_suspend_login(request: HttpRequest, pk: int) -> HttpResponse:
+def user_suspend_login(request: LoggedInRequest, pk: int) -> HttpResponse:
     """Lost phone, one step: the login is suspended and every session ends."""
     user = get_user_for_user(request, pk)
     try:
@@ -70,7 +99,7 @@ def user_suspend_login(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def user_reactivate_login(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reactivate_login(request: LoggedInRequest, pk: int) -> HttpResponse:
     """The phone is back, or the suspension was a mistake: the login works again."""
     user = get_user_for_user(request, pk)
     try:

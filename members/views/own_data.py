@@ -8,7 +8,7 @@ import json
 
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,9 +19,10 @@ from members import personal_data, services
 from members.access import find_own_person, get_own_person
 from members.forms import OwnConsentForm
 from members.models import Consent
+from members.roles import LoggedInRequest
 
 
-def own_data(request: HttpRequest) -> HttpResponse:
+def own_data(request: LoggedInRequest) -> HttpResponse:
     """Everything held about this login and, for a person with a record, about them: one
     section per kind of record in the registry (members.personal_data)."""
     person = find_own_person(request)
@@ -48,7 +49,7 @@ def own_data(request: HttpRequest) -> HttpResponse:
     )
 
 
-def own_data_download(request: HttpRequest) -> HttpResponse:
+def own_data_download(request: LoggedInRequest) -> HttpResponse:
     """Everything on the page, every row of it, as a file. The only export with the decrypted
     contact details: it is the person's own data, asked for by them."""
     person = find_own_person(request)
@@ -67,7 +68,7 @@ def own_data_download(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def own_consent(request: HttpRequest) -> HttpResponse:
+def own_consent(request: LoggedInRequest) -> HttpResponse:
     """Give or withdraw one purpose; the record is always the member's own."""
     person = get_own_person(request)
     form = OwnConsentForm(request.POST)
@@ -81,7 +82,7 @@ def own_consent(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def erasure_request(request: HttpRequest) -> HttpResponse:
+def erasure_request(request: LoggedInRequest) -> HttpResponse:
     """GET explains what erasure wipes and what stays; POST asks for it."""
     person = get_own_person(request)
     if request.method == "POST":

@@ -20,7 +20,7 @@ from members.access import get_login_for_reset_code
 from members.forms import CODE_REFUSED, PasswordResetCodeForm
 from members.models import Person
 from members.resend import resend_safe
-from members.roles import Role, has_role, role_required
+from members.roles import LoggedInRequest, Role, has_role, role_required
 from members.views.invitations import qr_svg
 from members.views.people import STAFF
 
@@ -28,7 +28,7 @@ from members.views.people import STAFF
 @require_POST
 @role_required(*STAFF)
 @resend_safe
-def reset_code_create(request: HttpRequest, pk: int) -> HttpResponse:
+def reset_code_create(request: LoggedInRequest, pk: int) -> HttpResponse:
     """Rendered, not redirected: the code exists only in this one response."""
     login = get_login_for_reset_code(request, pk)
     person = Person.objects.filter(user=login).first()

@@ -11,10 +11,10 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from members.roles import held_roles
+from members.roles import LoggedInRequest, held_roles
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: LoggedInRequest) -> HttpResponse:
     return render(request, "members/user_home.html", {"roles": held_roles(request.user)})
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,12 +16,12 @@ from members.access import get_employment_for_user
 from members.forms import EmploymentForm
 from members.models import Employment
 from members.resend import resend_safe
-from members.roles import Role, role_required
+from members.roles import LoggedInRequest, Role, role_required
 from members.services import employment_save
 
 
 @role_required(Role.COORDINATOR)
-def employment_list(request: HttpRequest) -> HttpResponse:
+def employment_list(request: LoggedInRequest) -> HttpResponse:
     # One query: every post with its login.
     posts = list(
         Employment.objects.select_related("user").order_by("-started_on", "user__username")
@@ -34,7 +34,7 @@ def employment_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 @resend_safe
-def employment_create(request: HttpRequest) -> HttpResponse:
+def employment_create(request: LoggedInRequest) -> HttpResponse:
     form = EmploymentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         employment_save(employment=form.instance)
@@ -44,7 +44,7 @@ def employment_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def employment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def employment_edit(request: LoggedInRequest, pk: int) -> HttpResponse:
     employment = get_employment_for_user(request, pk)
     form = EmploymentForm(request.POST or None, instance=employment)
     if request.method == "POST" and form.is_valid():
@@ -55,7 +55,7 @@ def employment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def staffing_figures(request: HttpRequest) -> HttpResponse:
+def staffing_figures(request: LoggedInRequest) -> HttpResponse:
     this_month = staffing.first_of_month(timezone.localdate())
     asked = request.GET.get("month", "")
     month = staffing.parse_month(asked) if asked else this_month
