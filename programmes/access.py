@@ -10,8 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from members.access import one_or_404
-from members.models import User
-from members.roles import Role, has_role
+from members.roles import Role, Viewer, has_role
 from programmes.models import Comment, Need, NeedQuerySet, Option, Programme, Round, Stage
 
 # Every member, outreach worker and coordinator may see the programmes, the rounds (not those
@@ -22,11 +21,11 @@ VIEWERS = (Role.MEMBER, Role.OUTREACH_WORKER, Role.COORDINATOR)
 # --- Programmes ------------------------------------------------------------------------------
 
 
-def may_see_programmes(user: User) -> bool:
+def may_see_programmes(user: Viewer) -> bool:
     return any(has_role(user, role) for role in VIEWERS)
 
 
-def programmes_visible_to(user: User) -> QuerySet[Programme]:
+def programmes_visible_to(user: Viewer) -> QuerySet[Programme]:
     if not may_see_programmes(user):
         return Programme.objects.none()
     return Programme.objects.all()
@@ -54,7 +53,7 @@ def get_stage_for_user(request: HttpRequest, pk: int, *, write: bool = False) ->
 # --- Priority rounds -------------------------------------------------------------------------
 
 
-def rounds_visible_to(user: User) -> QuerySet[Round]:
+def rounds_visible_to(user: Viewer) -> QuerySet[Round]:
     """Rounds being prepared exist only for coordinators, on their own pages."""
     if not any(has_role(user, role) for role in VIEWERS):
         return Round.objects.none()
@@ -80,13 +79,26 @@ def get_option_for_coordinator(request: HttpRequest, pk: int) -> Option:
 
 # --- Needs and comments ----------------------------------------------------------------------
 
+# Needs only coordinators see: hidden by a moderator, or withdrawn when the author's data was
+# erased.
+NEEDS_GONE = (Need.Status.HIDDEN, Need.Status.WITHDRAWN)
 
-def needs_visible_to(user: User) -> NeedQuerySet:
+
+def needs_visible_to(user: Viewer) -> NeedQuerySet:
     """Coordinators see every need; everyone else never learns that a hidden one exists, nor
     sees one withdrawn when its author's data was erased."""
     if has_role(user, Role.COORDINATOR):
         return Need.objects.all()
-    return Need.objects.exclude(status__in=[Need.Status.HIDDEN, Need.Status.WITHDRAWN])
+    return Need.objects.exclude(status__in=NEEDS_GONE)
+
+
+def merge_target_visible_to(user: Viewer, need: Need) -> Need | None:
+    """The need `need` was merged into, unless it has since gone from this user's sight: a
+    member may not learn its title from the page of the need merged into it."""
+    target = need.merged_into
+    if target is not None and target.status in NEEDS_GONE and not has_role(user, Role.COORDINATOR):
+        return None
+    return target
 
 
 def get_need_for_user(request: HttpRequest, pk: int) -> Need:
@@ -94,7 +106,7 @@ def get_need_for_user(request: HttpRequest, pk: int) -> Need:
     return one_or_404(needs.select_related("author", "entered_by", "merged_into"), pk)
 
 
-def comments_visible_to(user: User) -> QuerySet[Comment]:
+def comments_visible_to(user: Viewer) -> QuerySet[Comment]:
     """Coordinators see every comment; everyone else only those not hidden by a moderator."""
     if has_role(user, Role.COORDINATOR):
         return Comment.objects.all()

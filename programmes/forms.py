@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -27,13 +28,14 @@ from programmes.models import (
     Update,
 )
 from programmes.rules import NEED_ACTIVE, ROUND_OPTIONS_MAX, ROUND_TURNOUT_FLOOR
+from programmes.selectors import counted_options
 from programmes.services import members_to_name
 
 # --- Needs -----------------------------------------------------------------------------------
 
 
 class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+    def label_from_instance(self, obj: User) -> str:
         # The worker knows them by their nickname; the need will show the username.
         return f"{obj.person.label} ({obj.username})"
 
@@ -87,7 +89,7 @@ class NeedForm(forms.ModelForm):
             return
         if not worker.is_member:
             del self.fields["source"]  # a worker who is not a member only writes down
-        self.fields["member"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["member"]).queryset = (
             members_to_name(worker).select_related("person").order_by("username")
         )
         self.fields["is_anonymous"].label = _("Hide the name from other members")
@@ -95,7 +97,8 @@ class NeedForm(forms.ModelForm):
         self.order_fields(["source", "member", "agreed", "title", "category", "details"])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if "member" not in self.fields:
             return cleaned
         member, own = cleaned.get("member"), cleaned.get("source") == self.OWN
@@ -138,7 +141,7 @@ class NeedMergeForm(forms.Form):
 
     def __init__(self, *args: Any, source: Need, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["target"]).queryset = (
             Need.objects.filter(status__in=NEED_ACTIVE)
             .exclude(pk=source.pk)
             .order_by("title", "pk")
@@ -205,7 +208,8 @@ class RoundForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The round must close after it opens."))
@@ -238,12 +242,12 @@ class OptionForm(forms.ModelForm):
     def __init__(self, *args: Any, round: Round, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.round = round
-        self.fields["need"].queryset = Need.objects.filter(status=Need.Status.SHORTLISTED).order_by(
-            "title", "pk"
-        )
+        cast(forms.ModelChoiceField, self.fields["need"]).queryset = Need.objects.filter(
+            status=Need.Status.SHORTLISTED
+        ).order_by("title", "pk")
         offer_current(self, "need")
         self.fields["title"].required = False
-        self.fields["pictogram"].choices = [
+        cast(forms.ChoiceField, self.fields["pictogram"]).choices = [
             (
                 value,
                 format_html(
@@ -260,7 +264,8 @@ class OptionForm(forms.ModelForm):
             self.fields["cost"].required = True
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         need = cleaned.get("need")
         if not cleaned.get("title"):
             if need is not None:
@@ -287,7 +292,9 @@ class BallotForm(forms.Form):
     def __init__(self, *args: Any, round: Round, options: list[Option], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.round, self.options = round, options
-        self.fields["choice"].choices = [(option.pk, option.title) for option in options]
+        cast(forms.ChoiceField, self.fields["choice"]).choices = [
+            (option.pk, option.title) for option in options
+        ]
         self.fields["choice"].label = ngettext(
             "Choose %(max)d", "Choose up to %(max)d", round.max_choices
         ) % {"max": round.max_choices}
@@ -313,7 +320,7 @@ class BallotForm(forms.Form):
     def ticked(self) -> set[str]:
         """The boxes to show ticked again: what was sent, valid or not."""
         if self.is_bound:
-            return set(self.data.getlist(self.add_prefix("choice")))
+            return set(self["choice"].data)
         return {str(value) for value in self.initial.get("choice", [])}
 
 
@@ -349,7 +356,7 @@ class InPersonVoteForm(InPersonMarkForm):
     def __init__(self, *args: Any, round: Round, options: list[Option], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.round = round
-        self.fields["choice"].choices = [
+        cast(forms.ChoiceField, self.fields["choice"]).choices = [
             (option.pk, f"{number}. {option.title}") for number, option in enumerate(options, 1)
         ]
 
@@ -404,16 +411,7 @@ class PaperBallotsForm(forms.Form):
 # --- Programmes ------------------------------------------------------------------------------
 
 
-# Only what members voted for can be served: the options of rounds whose results are out.
-def counted_options() -> Any:
-    return (
-        Option.objects.filter(round__status=Round.Status.COUNTED)
-        .select_related("round")
-        .order_by("-round__closes_at", "round_id", "position", "pk")
-    )
-
-
-def peer_staff() -> Any:
+def peer_staff() -> QuerySet[User]:
     return User.objects.filter(
         Q(is_outreach_worker=True) | Q(is_coordinator=True), is_active=True
     ).order_by("username")
@@ -433,7 +431,7 @@ class PriorityField(forms.ModelChoiceField):
             chosen.update(str(pk) for pk in selected)
         self.chosen = chosen
 
-    def label_from_instance(self, obj: Any) -> str:
+    def label_from_instance(self, obj: Option) -> str:
         if str(obj.pk) in getattr(self, "chosen", ()):
             return _("%(option)s (%(round)s, chosen)") % {
                 "option": obj.title,
@@ -466,7 +464,7 @@ class ProgrammeForm(forms.ModelForm):
         self.fields["priority"] = PriorityField(
             help_text=_("The priority members voted for that this programme serves.")
         )
-        self.fields["lead"].queryset = peer_staff()  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["lead"]).queryset = peer_staff()
         # A lead who has left since stays the lead until a coordinator chooses another.
         offer_current(self, "lead", "priority")
         if self.instance.pk is None:
@@ -501,14 +499,15 @@ class StageForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["committee"]).queryset = User.objects.filter(
             is_member=True, is_active=True
         ).order_by("username")
         # Someone on the committee who has since left stays listed, to be taken off.
         offer_current(self, "committee")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", _("The end date must be on or after the start date."))
@@ -534,8 +533,9 @@ class ProgrammeActivityForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["priority"] = PriorityField()
-        self.fields["responsible"].queryset = peer_staff()  # type: ignore[attr-defined]
-        self.fields["responsible"].empty_label = _("Nobody yet")  # type: ignore[attr-defined]
+        responsible = cast(forms.ModelChoiceField, self.fields["responsible"])
+        responsible.queryset = peer_staff()
+        responsible.empty_label = _("Nobody yet")
 
 
 class BudgetLineForm(forms.ModelForm):
@@ -551,7 +551,7 @@ class BudgetLineForm(forms.ModelForm):
             help_text=_("Leave empty if this money serves no voted priority.")
         )
 
-    def clean_amount(self) -> Any:
+    def clean_amount(self) -> Decimal | None:
         amount = self.cleaned_data["amount"]
         if amount is not None and amount <= 0:
             raise forms.ValidationError(_("Enter an amount above zero."))

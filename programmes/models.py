@@ -4,6 +4,7 @@ of them. The ballot design is in shared/reference/voting.md (rules R1-R15)."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -14,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from members.models import User
+    from django_stubs_ext import StrPromise
+
+    from members.roles import Viewer
 
 
 class Category(models.TextChoices):
@@ -44,7 +47,7 @@ class Pictogram(models.TextChoices):
 
 
 class NeedQuerySet(models.QuerySet["Need"]):
-    def with_counts(self, user: User) -> NeedQuerySet:
+    def with_counts(self, user: Viewer) -> NeedQuerySet:
         """Supports, visible comments and whether `user` supports each need, as subqueries of
         the one query: no extra query per row, and no join that multiplies supports by
         comments."""
@@ -94,6 +97,11 @@ class Need(models.Model):
 
     objects = NeedQuerySet.as_manager()
 
+    # Set for one viewer by the needs pages (programmes.views.needs), never stored: how the
+    # author is named to them, and whether a coordinator sees a name that members do not.
+    byline: str
+    name_hidden: bool
+
     class Meta:
         verbose_name = _("need")
         verbose_name_plural = _("needs")
@@ -126,6 +134,9 @@ class Comment(models.Model):
     is_anonymous = models.BooleanField(_("hide my name from other members"), default=True)
     hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    # Set for one viewer by the need's page (programmes.views.needs), never stored.
+    byline: str
 
     class Meta:
         ordering = ["created_at"]
@@ -180,6 +191,10 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def is_voting_time(self, now: datetime | None = None) -> bool:
+        now = timezone.now() if now is None else now
+        return self.status == self.Status.OPEN and now < self.closes_at
 
 
 class Option(models.Model):
@@ -291,6 +306,19 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def status_words(self) -> StrPromise:
+        return STATUS_WORDS[self.status]
+
+
+# What became of a priority, in the simplest words: members may read little.
+STATUS_WORDS: dict[str, StrPromise] = {
+    Programme.Status.PLANNED: _("We are planning it"),
+    Programme.Status.RUNNING: _("We are doing it now"),
+    Programme.Status.DONE: _("Done"),
+    Programme.Status.STOPPED: _("Stopped"),
+}
 
 
 class Stage(models.Model):

@@ -54,7 +54,7 @@ def round_tie_break(options: Iterable[Option]) -> list[int]:
 
     def key(option: Option) -> tuple[Decimal, datetime, int, int]:
         cost = option.cost if option.cost is not None else Decimal(0)
-        raised = option.need.created_at if option.need_id else latest
+        raised = option.need.created_at if option.need is not None else latest
         return (cost, raised, option.position, option.pk)
 
     return [option.pk for option in sorted(options, key=key)]

@@ -426,7 +426,7 @@ def ballot_cast(
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_round(round)
-        if locked.status != Round.Status.OPEN or now >= locked.closes_at:
+        if not locked.is_voting_time(now):
             raise _refuse(_("This vote is closed."), "closed")
         rows = RollEntry.objects.select_for_update().filter(round=locked)
         if member is not None:
@@ -460,7 +460,7 @@ def roll_mark_in_person(
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_round(round)
-        if locked.status != Round.Status.OPEN or now >= locked.closes_at:
+        if not locked.is_voting_time(now):
             raise _refuse(_("This vote is closed."), "closed")
         entry = RollEntry.objects.select_for_update().filter(round=locked, member=member).first()
         if entry is None:

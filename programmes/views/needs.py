@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,22 +15,26 @@ from django.views.decorators.http import require_POST
 
 from members.models import User
 from members.resend import resend_safe
-from members.roles import Role, has_role, role_required
-from programmes import rules, services
+from members.roles import LoggedInRequest, Role, has_role, role_required
+from programmes import rules, selectors, services
 from programmes.access import (
     VIEWERS,
-    comments_visible_to,
     get_comment_for_user,
     get_need_for_user,
-    needs_visible_to,
+    merge_target_visible_to,
 )
 from programmes.forms import CommentForm, HideForm, NeedForm, NeedMergeForm
-from programmes.models import Category, Need, Support
+from programmes.models import Category, Comment, Need
 
 EVERYONE = VIEWERS
 PAGE_SIZE = 20
 # What the list shows: the needs still being discussed, or (coordinators) the hidden ones.
 SHOW_ACTIVE, SHOW_SHORTLISTED, SHOW_HIDDEN = "", "shortlisted", "hidden"
+STATUSES_SHOWN = {
+    SHOW_ACTIVE: rules.NEED_ACTIVE,
+    SHOW_SHORTLISTED: (Need.Status.SHORTLISTED,),
+    SHOW_HIDDEN: (Need.Status.HIDDEN,),
+}
 
 
 def byline(viewer: User, author: User, *, is_anonymous: bool, coordinator: bool) -> str:
@@ -58,7 +62,16 @@ def _label(need: Need, viewer: User, coordinator: bool) -> Need:
     return need
 
 
-def _back(request: HttpRequest, need: Need) -> HttpResponse:
+def _labelled_comments(viewer: User, need: Need, coordinator: bool) -> list[Comment]:
+    comments = selectors.need_comments(viewer, need)
+    for comment in comments:
+        comment.byline = byline(
+            viewer, comment.author, is_anonymous=comment.is_anonymous, coordinator=coordinator
+        )
+    return comments
+
+
+def _back(request: LoggedInRequest, need: Need) -> HttpResponse:
     """Back to the page the button was on (the list keeps its filter), else the need."""
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
@@ -69,17 +82,14 @@ def _back(request: HttpRequest, need: Need) -> HttpResponse:
 
 
 def _supports_used(user: User) -> int | None:
+    """The member's supports in use, for the counter; None (no counter) for anyone else."""
     if not has_role(user, Role.MEMBER):
         return None
-    return Support.objects.filter(member=user, need__status__in=rules.NEED_ACTIVE).count()
+    return selectors.supports_in_use(user)
 
 
-# --- Pages ---------------------------------------------------------------------------------
-
-
-@role_required(*EVERYONE)
-def need_list(request: HttpRequest) -> HttpResponse:
-    coordinator = has_role(request.user, Role.COORDINATOR)
+def _list_filter(request: LoggedInRequest, *, coordinator: bool) -> tuple[str, str]:
+    """The category and the `show` the list was asked for, each dropped if it is not one."""
     category = request.GET.get("category", "")
     if category not in Category.values:
         category = ""
@@ -87,20 +97,17 @@ def need_list(request: HttpRequest) -> HttpResponse:
     allowed = [SHOW_ACTIVE, SHOW_SHORTLISTED] + ([SHOW_HIDDEN] if coordinator else [])
     if show not in allowed:
         show = SHOW_ACTIVE
-    statuses = {
-        SHOW_ACTIVE: rules.NEED_ACTIVE,
-        SHOW_SHORTLISTED: [Need.Status.SHORTLISTED],
-        SHOW_HIDDEN: [Need.Status.HIDDEN],
-    }[show]
-    needs = (
-        needs_visible_to(request.user)
-        .filter(status__in=statuses)
-        .with_counts(request.user)
-        .select_related("author")
-    )
-    if category:
-        needs = needs.filter(category=category)
-    needs = needs.order_by("-support_count", "-created_at", "-pk")
+    return category, show
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+@role_required(*EVERYONE)
+def need_list(request: LoggedInRequest) -> HttpResponse:
+    coordinator = has_role(request.user, Role.COORDINATOR)
+    category, show = _list_filter(request, coordinator=coordinator)
+    needs = selectors.needs_for_list(request.user, statuses=STATUSES_SHOWN[show], category=category)
     page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
     for need in page:
         _label(need, request.user, coordinator)
@@ -124,7 +131,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.MEMBER, Role.OUTREACH_WORKER)
 @resend_safe
-def need_create(request: HttpRequest) -> HttpResponse:
+def need_create(request: LoggedInRequest) -> HttpResponse:
     worker = request.user if has_role(request.user, Role.OUTREACH_WORKER) else None
     form = NeedForm(request.POST or None, worker=worker)
     if request.method == "POST" and form.is_valid():
@@ -149,33 +156,23 @@ def need_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(*EVERYONE)
 @resend_safe
-def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def need_detail(request: LoggedInRequest, pk: int) -> HttpResponse:
     return _render_detail(request, get_need_for_user(request, pk))
 
 
 def _render_detail(
-    request: HttpRequest, need: Need, comment_form: CommentForm | None = None, status: int = 200
+    request: LoggedInRequest, need: Need, comment_form: CommentForm | None = None, status: int = 200
 ) -> HttpResponse:
     coordinator = has_role(request.user, Role.COORDINATOR)
     _label(need, request.user, coordinator)
-    comments = list(comments_visible_to(request.user).filter(need=need).select_related("author"))
-    for comment in comments:
-        comment.byline = byline(
-            request.user, comment.author, is_anonymous=comment.is_anonymous, coordinator=coordinator
-        )
     active = need.status in rules.NEED_ACTIVE
-    # A member may not learn the title of a need hidden or withdrawn after this one merged into it.
-    merged_into = need.merged_into
-    gone = (Need.Status.HIDDEN, Need.Status.WITHDRAWN)
-    if merged_into is not None and merged_into.status in gone and not coordinator:
-        merged_into = None
     return render(
         request,
         "programmes/need_detail.html",
         {
             "need": need,
-            "comments": comments,
-            "merged_into": merged_into,
+            "comments": _labelled_comments(request.user, need, coordinator),
+            "merged_into": merge_target_visible_to(request.user, need),
             "active": active,
             "coordinator": coordinator,
             "is_member": has_role(request.user, Role.MEMBER),
@@ -194,7 +191,7 @@ def _render_detail(
 @require_POST
 @role_required(Role.MEMBER)
 @resend_safe
-def need_support(request: HttpRequest, pk: int) -> HttpResponse:
+def need_support(request: LoggedInRequest, pk: int) -> HttpResponse:
     need = get_need_for_user(request, pk)
     try:
         if services.need_support(member=request.user, need=need):
@@ -206,7 +203,7 @@ def need_support(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.MEMBER)
-def need_unsupport(request: HttpRequest, pk: int) -> HttpResponse:
+def need_unsupport(request: LoggedInRequest, pk: int) -> HttpResponse:
     need = get_need_for_user(request, pk)
     if services.need_unsupport(member=request.user, need=need):
         messages.success(request, _("You no longer support this need."))
@@ -216,7 +213,7 @@ def need_unsupport(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*EVERYONE)
 @resend_safe
-def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_create(request: LoggedInRequest, pk: int) -> HttpResponse:
     need = get_need_for_user(request, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
@@ -240,7 +237,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def need_hide(request: HttpRequest, pk: int) -> HttpResponse:
+def need_hide(request: LoggedInRequest, pk: int) -> HttpResponse:
     need = get_need_for_user(request, pk)
     form = HideForm(request.POST)
     if not form.is_valid():
@@ -252,7 +249,7 @@ def need_hide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_hide(request: LoggedInRequest, pk: int) -> HttpResponse:
     comment = get_comment_for_user(request, pk)
     form = HideForm(request.POST)
     if not form.is_valid():
@@ -263,7 +260,7 @@ def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def need_merge(request: HttpRequest, pk: int) -> HttpResponse:
+def need_merge(request: LoggedInRequest, pk: int) -> HttpResponse:
     need = get_need_for_user(request, pk)
     if need.status not in rules.NEED_ACTIVE:
         messages.error(request, _("Only open or shortlisted needs can be merged."))
@@ -283,7 +280,7 @@ def need_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def need_shortlist(request: HttpRequest, pk: int) -> HttpResponse:
+def need_shortlist(request: LoggedInRequest, pk: int) -> HttpResponse:
     need = get_need_for_user(request, pk)
     try:
         need = services.need_shortlist(need=need)

@@ -8,74 +8,34 @@ coordinators see who, and who offered to help."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from members.models import User
 from members.resend import resend_safe
-from members.roles import Role, has_role, role_required
-from programmes import rules, services
-from programmes.access import VIEWERS, get_programme_for_user, programmes_visible_to
+from members.roles import LoggedInRequest, Role, has_role, role_required
+from programmes import rules, selectors, services
+from programmes.access import VIEWERS, get_programme_for_user
 from programmes.indicators import members_in_planning, share_of_spending_on_voted_priorities
-from programmes.models import Follow, Programme, SignUp, Stage
+from programmes.models import Programme
 
 PAGE_SIZE = 20
 UPDATES_PAGE_SIZE = 10
-STAGE_ORDER = list(Stage.Kind.values)
-
-# What became of a priority, in the simplest words: members may read little.
-STATUS_WORDS = {
-    Programme.Status.PLANNED: gettext_lazy("We are planning it"),
-    Programme.Status.RUNNING: gettext_lazy("We are doing it now"),
-    Programme.Status.DONE: gettext_lazy("Done"),
-    Programme.Status.STOPPED: gettext_lazy("Stopped"),
-}
-
-
-def _count(model: Any) -> Coalesce:
-    """The number of `model` rows of each programme, as a subquery: two counts side by side do
-    not multiply each other as two joins would."""
-    rows = (
-        model.objects.filter(programme=OuterRef("pk"))
-        .order_by()
-        .values("programme")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 # --- Pages -----------------------------------------------------------------------------------
 
 
 @role_required(*VIEWERS)
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: LoggedInRequest) -> HttpResponse:
     # Two queries whatever the numbers: the count, then one page of programmes with their
     # priority, its round, the counts of helpers and followers, and whether this user is one.
-    programmes = (
-        programmes_visible_to(request.user)
-        .select_related("priority__round")
-        .annotate(
-            helpers=_count(SignUp),
-            following=_count(Follow),
-            i_help=Exists(SignUp.objects.filter(programme=OuterRef("pk"), member=request.user)),
-            i_follow=Exists(Follow.objects.filter(programme=OuterRef("pk"), member=request.user)),
-        )
-        .order_by(F("created_at").desc(), "-pk")
-    )
+    programmes = selectors.programmes_for_list(request.user)
     page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
-    for programme in page:
-        programme.status_words = STATUS_WORDS[programme.status]
     return render(
         request,
         "programmes/programme_list.html",
@@ -83,43 +43,36 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(*VIEWERS)
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = get_programme_for_user(request, pk)
-    coordinator = has_role(request.user, Role.COORDINATOR)
-    committee = User.objects.order_by("username").only("pk", "username")
-    stages = sorted(
-        programme.stages.prefetch_related(Prefetch("committee", queryset=committee)),
-        key=lambda stage: STAGE_ORDER.index(stage.kind),
-    )
-    sign_ups = list(programme.sign_ups.select_related("member").order_by("member__username"))
-    budget_lines = list(programme.budget_lines.select_related("priority__round").order_by("pk"))
+def _spending(programme: Programme) -> dict[str, object]:
+    """The budget lines and how much of the money serves voted priorities."""
+    budget_lines = selectors.programme_budget_lines(programme)
     traceable, total, share = share_of_spending_on_voted_priorities(budget_lines)
-    followers = Follow.objects.filter(programme=programme).aggregate(
-        total=Count("pk"), mine=Count("pk", filter=Q(member=request.user))
-    )
-    updates = programme.updates.select_related("posted_by").order_by("-posted_at", "-pk")
+    return {"budget_lines": budget_lines, "traceable": traceable, "total": total, "share": share}
+
+
+@role_required(*VIEWERS)
+def programme_detail(request: LoggedInRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request, pk)
+    stages = selectors.programme_stages(programme)
+    sign_ups = selectors.programme_sign_ups(programme)
+    followers, i_follow = selectors.programme_followers(programme, request.user)
+    updates = selectors.programme_updates(programme)
     return render(
         request,
         "programmes/programme_detail.html",
         {
             "programme": programme,
-            "status_words": STATUS_WORDS[programme.status],
-            "coordinator": coordinator,
+            "status_words": programme.status_words,
+            "coordinator": has_role(request.user, Role.COORDINATOR),
             "may_take_part": has_role(request.user, Role.MEMBER),
             "open_to_helpers": programme.status not in rules.CLOSED_TO_HELPERS,
             "stages": stages,
-            "activities": programme.activities.select_related(
-                "priority__round", "responsible"
-            ).order_by(F("starts_on").asc(nulls_last=True), "pk"),
-            "budget_lines": budget_lines,
-            "traceable": traceable,
-            "total": total,
-            "share": share,
+            "activities": selectors.programme_activities(programme),
+            **_spending(programme),
             "sign_ups": sign_ups,
             "i_help": any(s.member_id == request.user.pk for s in sign_ups),
-            "followers": followers["total"],
-            "i_follow": bool(followers["mine"]),
+            "followers": followers,
+            "i_follow": i_follow,
             "in_planning": members_in_planning(stages, sign_ups),
             "updates": Paginator(updates, UPDATES_PAGE_SIZE).get_page(request.GET.get("page")),
         },
@@ -141,10 +94,9 @@ def _wanted(request: HttpRequest, *, now: bool) -> bool:
 @require_POST
 @role_required(Role.MEMBER)
 @resend_safe
-def programme_signup(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_signup(request: LoggedInRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request, pk)
-    now = SignUp.objects.filter(programme=programme, member=request.user).exists()
-    wanted = _wanted(request, now=now)
+    wanted = _wanted(request, now=selectors.is_helping(programme, request.user))
     try:
         services.programme_signup_set(programme=programme, member=request.user, wanted=wanted)
     except ValidationError as error:
@@ -160,10 +112,9 @@ def programme_signup(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.MEMBER)
 @resend_safe
-def programme_follow(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_follow(request: LoggedInRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request, pk)
-    now = Follow.objects.filter(programme=programme, member=request.user).exists()
-    wanted = _wanted(request, now=now)
+    wanted = _wanted(request, now=selectors.is_following(programme, request.user))
     services.programme_follow_set(programme=programme, member=request.user, wanted=wanted)
     if wanted:
         messages.success(request, _("You follow the news of this programme."))

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from members.ids import parse_id
 from members.resend import resend_safe
-from members.roles import Role, role_required
-from programmes import services
+from members.roles import LoggedInRequest, Role, role_required
+from programmes import selectors, services
 from programmes.access import get_programme_for_user, get_stage_for_user
 from programmes.forms import (
     BudgetLineForm,
@@ -21,7 +21,6 @@ from programmes.forms import (
     ProgrammeForm,
     StageForm,
     UpdateForm,
-    counted_options,
 )
 from programmes.models import BudgetLine, Option, ProgrammeActivity
 
@@ -29,14 +28,14 @@ from programmes.models import BudgetLine, Option, ProgrammeActivity
 def _option_asked_for(request: HttpRequest) -> Option | None:
     """The voted priority of `?priority=<id>`, if it is one of a round with results out."""
     pk = parse_id(request.GET.get("priority"))
-    return counted_options().filter(pk=pk).first() if pk is not None else None
+    return selectors.counted_option(pk) if pk is not None else None
 
 
 @role_required(Role.COORDINATOR)
 @resend_safe
-def programme_create(request: HttpRequest) -> HttpResponse:
+def programme_create(request: LoggedInRequest) -> HttpResponse:
     option = _option_asked_for(request)
-    initial = {"lead": request.user.pk}
+    initial: dict[str, object] = {"lead": request.user.pk}
     if option is not None:
         initial.update(priority=option.pk, title=option.title, goal=option.plain_text)
     form = ProgrammeForm(request.POST or None, initial=initial)
@@ -48,7 +47,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_edit(request: LoggedInRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request, pk, write=True)
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
@@ -59,7 +58,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def stage_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def stage_edit(request: LoggedInRequest, pk: int) -> HttpResponse:
     stage = get_stage_for_user(request, pk, write=True)
     form = StageForm(request.POST or None, instance=stage)
     if request.method == "POST" and form.is_valid():
@@ -75,7 +74,7 @@ def stage_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 @resend_safe
-def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_add(request: LoggedInRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request, pk, write=True)
     form = ProgrammeActivityForm(
         request.POST or None, instance=ProgrammeActivity(programme=programme)
@@ -91,7 +90,7 @@ def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 @resend_safe
-def budget_line_add(request: HttpRequest, pk: int) -> HttpResponse:
+def budget_line_add(request: LoggedInRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request, pk, write=True)
     form = BudgetLineForm(request.POST or None, instance=BudgetLine(programme=programme))
     if request.method == "POST" and form.is_valid():
@@ -105,7 +104,7 @@ def budget_line_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 @resend_safe
-def update_create(request: HttpRequest, pk: int) -> HttpResponse:
+def update_create(request: LoggedInRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request, pk, write=True)
     form = UpdateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -5,14 +5,13 @@ members' results page, for everyone at once, after the count (voting.md R6)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +20,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members.resend import resend_safe
-from members.roles import Role, role_required
-from programmes import rules, services
+from members.roles import LoggedInRequest, Role, role_required
+from programmes import rules, selectors, services
 from programmes.access import get_option_for_coordinator, get_round_for_coordinator
 from programmes.forms import (
     InPersonMarkForm,
@@ -31,39 +30,23 @@ from programmes.forms import (
     PaperBallotsForm,
     RoundForm,
 )
-from programmes.models import Option, RollEntry, Round
+from programmes.models import Option, Round
 
 PAGE_SIZE = 50
 
 
-def _count(rows: QuerySet) -> Coalesce:
-    """A count of `rows` (filtered on OuterRef("pk")) as a subquery: no join multiplies rows."""
-    counted = rows.order_by().values("round").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def _with_counts(rounds: QuerySet[Round]) -> QuerySet[Round]:
-    roll = RollEntry.objects.filter(round=OuterRef("pk"))
-    return rounds.annotate(
-        option_count=_count(Option.objects.filter(round=OuterRef("pk"))),
-        roll_size=_count(roll),
-        turnout=_count(roll.filter(has_voted=True)),
-        waiting_paper=_count(roll.filter(voted_in_person=True, has_voted=False)),
-    )
-
-
 @role_required(Role.COORDINATOR)
-def round_manage_list(request: HttpRequest) -> HttpResponse:
+def round_manage_list(request: LoggedInRequest) -> HttpResponse:
     # Two queries whatever the numbers: the count for the pages, and one page of rounds with
     # their options, roll and turnout counted in subqueries.
-    rounds = _with_counts(Round.objects.all()).order_by("-opens_at", "-pk")
+    rounds = selectors.rounds_for_coordinators()
     page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "programmes/round_manage_list.html", {"page": page})
 
 
 @role_required(Role.COORDINATOR)
 @resend_safe
-def round_create(request: HttpRequest) -> HttpResponse:
+def round_create(request: LoggedInRequest) -> HttpResponse:
     now = timezone.localtime().replace(second=0, microsecond=0)
     form = RoundForm(
         request.POST or None, initial={"opens_at": now, "closes_at": now + timedelta(days=7)}
@@ -77,18 +60,18 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def round_manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _with_counts(Round.objects.filter(pk=get_round_for_coordinator(request, pk).pk))[0]
+def round_manage_detail(request: LoggedInRequest, pk: int) -> HttpResponse:
+    round_ = selectors.round_with_counts(get_round_for_coordinator(request, pk))
     return render(
         request,
         "programmes/round_manage_detail.html",
         {
             "round": round_,
-            "options": list(round_.options.select_related("need")),
+            "options": selectors.round_options(round_, with_needs=True),
             "options_max": rules.ROUND_OPTIONS_MAX,
             "options_min": rules.ROUND_OPTIONS_MIN,
             "turnout_needed": rules.round_turnout_needed(round_),
-            "voting_time": round_.status == Round.Status.OPEN and timezone.now() < round_.closes_at,
+            "voting_time": round_.is_voting_time(),
         },
     )
 
@@ -101,7 +84,7 @@ def _not_draft(request: HttpRequest, round_: Round) -> HttpResponse | None:
 
 
 @role_required(Role.COORDINATOR)
-def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def round_edit(request: LoggedInRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_coordinator(request, pk)
     if (refused := _not_draft(request, round_)) is not None:
         return refused
@@ -135,18 +118,18 @@ def _option_page(request: HttpRequest, round_: Round, form: OptionForm) -> HttpR
 
 @role_required(Role.COORDINATOR)
 @resend_safe
-def option_create(request: HttpRequest, pk: int) -> HttpResponse:
+def option_create(request: LoggedInRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_coordinator(request, pk)
     if (refused := _not_draft(request, round_)) is not None:
         return refused
-    if round_.options.count() >= rules.ROUND_OPTIONS_MAX:
+    if selectors.option_count(round_) >= rules.ROUND_OPTIONS_MAX:
         messages.error(request, _("This round already has the most options it can have."))
         return redirect("programmes:round_manage_detail", pk=round_.pk)
     return _option_page(request, round_, OptionForm(request.POST or None, round=round_))
 
 
 @role_required(Role.COORDINATOR)
-def option_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def option_edit(request: LoggedInRequest, pk: int) -> HttpResponse:
     option = get_option_for_coordinator(request, pk)
     if (refused := _not_draft(request, option.round)) is not None:
         return refused
@@ -156,7 +139,7 @@ def option_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def option_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def option_delete(request: LoggedInRequest, pk: int) -> HttpResponse:
     option = get_option_for_coordinator(request, pk)
     try:
         services.option_delete(option=option)
@@ -169,7 +152,7 @@ def option_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def round_open(request: HttpRequest, pk: int) -> HttpResponse:
+def round_open(request: LoggedInRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_coordinator(request, pk)
     try:
         roll_size = services.round_open(round=round_)
@@ -190,7 +173,7 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+def round_close(request: LoggedInRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_coordinator(request, pk)
     try:
         closed = services.round_close(round=round_)
@@ -214,74 +197,111 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("programmes:round_manage_detail", pk=round_.pk)
 
 
-@sensitive_post_parameters("vote-choice", "papers-papers")
-@require_http_methods(["GET", "POST"])
-@role_required(Role.COORDINATOR)
-def round_in_person(request: HttpRequest, pk: int) -> HttpResponse:
-    """Votes from a community meeting, through the same cast service as online votes (R13):
-    a member votes and their paper is entered at once; or their row is marked and their paper
-    goes in the box, to be entered later with the others, in shuffled order."""
-    round_ = get_round_for_coordinator(request, pk)
-    if round_.status != Round.Status.OPEN or timezone.now() >= round_.closes_at:
-        messages.error(request, _("This round is not open for voting."))
-        return redirect("programmes:round_manage_detail", pk=round_.pk)
-    options = list(round_.options.all())
-    action = request.POST.get("action") if request.method == "POST" else None
-    vote_form = InPersonVoteForm(
-        request.POST if action == "vote" else None, prefix="vote", round=round_, options=options
+@dataclass
+class _MeetingForms:
+    """The three forms of the meeting page; only the one whose button was pressed is bound."""
+
+    vote: InPersonVoteForm
+    mark: InPersonMarkForm
+    papers: PaperBallotsForm
+
+    def refused(self, action: str | None, error: ValidationError) -> None:
+        """Show what the service refused on the form that asked for it."""
+        if action == "papers":
+            self.papers.add_error("papers", error)
+        else:
+            (self.mark if action == "mark" else self.vote).add_error("username", error)
+
+
+def _meeting_forms(
+    request: HttpRequest, round_: Round, options: list[Option], action: str | None
+) -> _MeetingForms:
+    def data(name: str) -> QueryDict | None:
+        return request.POST if action == name else None
+
+    return _MeetingForms(
+        vote=InPersonVoteForm(data("vote"), prefix="vote", round=round_, options=options),
+        mark=InPersonMarkForm(data("mark"), prefix="mark"),
+        papers=PaperBallotsForm(data("papers"), prefix="papers", round=round_, options=options),
     )
-    mark_form = InPersonMarkForm(request.POST if action == "mark" else None, prefix="mark")
-    papers_form = PaperBallotsForm(
-        request.POST if action == "papers" else None,
-        prefix="papers",
+
+
+def _cast_in_person(round_: Round, form: InPersonVoteForm) -> str:
+    """The member's receipt: shown once, on the page, for the coordinator to hand to them; kept
+    nowhere else."""
+    return services.ballot_cast(
         round=round_,
-        options=options,
+        member=form.cleaned_data["username"],
+        choices=form.cleaned_data["choice"],
+        in_person=True,
+        assisted=form.cleaned_data["assisted"],
     )
-    receipt = None
-    try:
-        if action == "vote" and vote_form.is_valid():
-            # Shown once, here, for the coordinator to hand to the member; kept nowhere else.
-            receipt = services.ballot_cast(
-                round=round_,
-                member=vote_form.cleaned_data["username"],
-                choices=vote_form.cleaned_data["choice"],
-                in_person=True,
-                assisted=vote_form.cleaned_data["assisted"],
-            )
-            vote_form = InPersonVoteForm(prefix="vote", round=round_, options=options)
-        elif action == "mark" and mark_form.is_valid():
-            services.roll_mark_in_person(
-                round=round_,
-                member=mark_form.cleaned_data["username"],
-                assisted=mark_form.cleaned_data["assisted"],
-            )
-            messages.success(request, _("Marked: their paper ballot is in the box."))
-            return redirect("programmes:round_in_person", pk=round_.pk)
-        elif action == "papers" and papers_form.is_valid():
-            entered = services.paper_ballots_enter(
-                round=round_, papers=papers_form.cleaned_data["papers"]
-            )
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d paper ballot entered.", "%(count)d paper ballots entered.", entered
-                )
-                % {"count": entered},
-            )
-            return redirect("programmes:round_in_person", pk=round_.pk)
-    except ValidationError as error:
-        form = {"vote": vote_form, "mark": mark_form, "papers": papers_form}[action or "vote"]
-        form.add_error("papers" if action == "papers" else "username", error)
-    round_ = _with_counts(Round.objects.filter(pk=round_.pk))[0]
+
+
+def _mark_in_person(request: HttpRequest, round_: Round, form: InPersonMarkForm) -> HttpResponse:
+    services.roll_mark_in_person(
+        round=round_,
+        member=form.cleaned_data["username"],
+        assisted=form.cleaned_data["assisted"],
+    )
+    messages.success(request, _("Marked: their paper ballot is in the box."))
+    return redirect("programmes:round_in_person", pk=round_.pk)
+
+
+def _enter_papers(request: HttpRequest, round_: Round, form: PaperBallotsForm) -> HttpResponse:
+    entered = services.paper_ballots_enter(round=round_, papers=form.cleaned_data["papers"])
+    messages.success(
+        request,
+        ngettext("%(count)d paper ballot entered.", "%(count)d paper ballots entered.", entered)
+        % {"count": entered},
+    )
+    return redirect("programmes:round_in_person", pk=round_.pk)
+
+
+def _meeting_page(
+    request: HttpRequest,
+    round_: Round,
+    options: list[Option],
+    forms: _MeetingForms,
+    receipt: str | None,
+) -> HttpResponse:
     return render(
         request,
         "programmes/round_in_person.html",
         {
-            "round": round_,
+            "round": selectors.round_with_counts(round_),
             "options": options,
-            "vote_form": vote_form,
-            "mark_form": mark_form,
-            "papers_form": papers_form,
+            "vote_form": forms.vote,
+            "mark_form": forms.mark,
+            "papers_form": forms.papers,
             "receipt": receipt,
         },
     )
+
+
+@sensitive_post_parameters("vote-choice", "papers-papers")
+@require_http_methods(["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def round_in_person(request: LoggedInRequest, pk: int) -> HttpResponse:
+    """Votes from a community meeting, through the same cast service as online votes (R13):
+    a member votes and their paper is entered at once; or their row is marked and their paper
+    goes in the box, to be entered later with the others, in shuffled order."""
+    round_ = get_round_for_coordinator(request, pk)
+    if not round_.is_voting_time():
+        messages.error(request, _("This round is not open for voting."))
+        return redirect("programmes:round_manage_detail", pk=round_.pk)
+    options = selectors.round_options(round_)
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms = _meeting_forms(request, round_, options, action)
+    receipt = None
+    try:
+        if action == "vote" and forms.vote.is_valid():
+            receipt = _cast_in_person(round_, forms.vote)
+            forms.vote = InPersonVoteForm(prefix="vote", round=round_, options=options)
+        elif action == "mark" and forms.mark.is_valid():
+            return _mark_in_person(request, round_, forms.mark)
+        elif action == "papers" and forms.papers.is_valid():
+            return _enter_papers(request, round_, forms.papers)
+    except ValidationError as error:
+        forms.refused(action, error)
+    return _meeting_page(request, round_, options, forms, receipt)
