@@ -112,8 +112,7 @@ class Fixtures:
 def find_fixtures() -> Fixtures:
     """bench.worker's person to log contacts with and to find by code, the largest hotspot with
     its typology for the dashboard's filters, and bench.member's closed, counted round."""
-    from members.models import Person, User
-    from outreach.models import Assignment
+    from members.models import Assignment, Person, User
     from programmes.models import RollEntry, Round
 
     users = {key: User.objects.filter(username=name).first() for key, name in LOGINS.items()}

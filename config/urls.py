@@ -38,6 +38,7 @@ urlpatterns = [
     path("outreach/", include("outreach.urls")),
     path("community/", include("programmes.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("inbox/", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -43,19 +43,16 @@ from demo.scale_words import (
     TYPOLOGY_WEIGHTS,
     split_words,
 )
-from members.models import Consent, Employment, Person, User
+from members.models import Assignment, Consent, Employment, Hotspot, Person, Typology, User
 from members.uic import PARTS, build_code, uic_hash
 from monitoring.models import Feedback, Place
 from outreach.models import (
-    Assignment,
     Contact,
-    Hotspot,
     Partner,
     Referral,
     RiskAssessment,
     RiskFactor,
     SizeEstimate,
-    Typology,
     ViolenceIncident,
 )
 from programmes import services as programme_services

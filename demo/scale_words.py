@@ -3,7 +3,8 @@ neutral notes. Nothing here is a real name, place or organisation."""
 
 from __future__ import annotations
 
-from outreach.models import Partner, Service, Typology
+from members.models import Typology
+from outreach.models import Partner, Service
 
 
 def split_words(text: str) -> list[str]:

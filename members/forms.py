@@ -12,11 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from members import codes
 from members.choices import offer_current
 from members.ids import parse_id
-from members.models import AccessLog, Consent, Employment, Person, User
+from members.models import AccessLog, Consent, Employment, Hotspot, Person, User
 from members.services import INVITATION_CODE_LENGTH, RESET_CODE_LENGTH
 from members.uic import build_code, is_complete, normalise_part, recipe, uic_hash
 from members.widgets import ISO_DATE, QuickSelect
-from outreach.models import Hotspot
 
 # --- People ----------------------------------------------------------------------------------
 

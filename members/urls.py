@@ -4,7 +4,6 @@ from django.urls import path
 
 from members.views import (
     access_log,
-    inbox,
     invitations,
     logins,
     own_data,
@@ -29,11 +28,6 @@ urlpatterns = [
     path("people/<int:pk>/open/", people.person_open_outside, name="person_open_outside"),
     path("duplicates/", people.duplicate_list, name="duplicate_list"),
     path("duplicates/<int:pk>/", people.duplicate_resolve, name="duplicate_resolve"),
-    # Inbox and notification preferences (everyone logged in)
-    path("inbox/", inbox.inbox, name="inbox"),
-    path("inbox/<int:pk>/done/", inbox.inbox_done, name="inbox_done"),
-    path("inbox/done/", inbox.inbox_done_all, name="inbox_done_all"),
-    path("inbox/preferences/", inbox.notification_preferences, name="notification_preferences"),
     # Invitations
     path("people/<int:pk>/invitation/", invitations.invitation_create, name="invitation_create"),
     path("join/", invitations.invitation_redeem, name="invitation_redeem"),

@@ -17,10 +17,10 @@ from django.db import connection
 from django.test import Client
 
 from config.celery import app as celery_app
-from members.models import Person, User
+from members.models import Assignment, Hotspot, Person, User
 from members.resend import FIELD, PARAM
 from members.uic import uic_hash
-from outreach.models import Assignment, Contact, Hotspot, Partner
+from outreach.models import Contact, Partner
 from tests import figures
 
 # A skip under CI=true fails the run (tests/ci_skips.py).

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from members.models import Person, User
-from outreach.models import GroupActivity, Hotspot
+from members.models import Hotspot, Person, User
+from outreach.models import GroupActivity
 from tests.browser.axe import assert_accessible, assert_fits_the_screen
 from tests.conftest import PASSWORD, make_person
 

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserType, Page, expect
 
-from members.models import Person, User
-from outreach.models import Hotspot
+from members.models import Hotspot, Person, User
 from tests.browser.axe import assert_fits_the_screen
 from tests.browser.login import log_in
 from tests.conftest import make_person

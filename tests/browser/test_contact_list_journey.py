@@ -10,8 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from members.models import User
-from outreach.models import Hotspot
+from members.models import Hotspot, User
 from tests.browser.axe import assert_accessible, assert_fits_the_screen
 from tests.browser.login import current_code
 from tests.conftest import PASSWORD, make_contact, make_person

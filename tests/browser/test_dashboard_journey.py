@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from members.models import User
+from members.models import Hotspot, User
 from monitoring import snapshots
-from outreach.models import Hotspot, SizeEstimate
+from outreach.models import SizeEstimate
 from tests.browser.axe import assert_accessible, assert_fits_the_screen
 from tests.browser.test_contact_list_journey import current_code
 from tests.conftest import PASSWORD, make_contact, make_person

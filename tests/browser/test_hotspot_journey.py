@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from members.models import User
-from outreach.models import Assignment, Hotspot, SizeEstimate
+from members.models import Assignment, Hotspot, User
+from outreach.models import SizeEstimate
 from outreach.rules import CASELOAD_RANGE
 from tests.browser.axe import assert_accessible, assert_fits_the_screen
 from tests.browser.login import current_code, log_in

@@ -81,7 +81,7 @@ def test_a_member_chooses_e_mail_and_gives_the_address_kept_encrypted(
     page: Page, live_server: Any, member: User
 ) -> None:
     log_in(page, live_server.url, member)
-    page.goto(f"{live_server.url}{reverse('members:notification_preferences')}")
+    page.goto(f"{live_server.url}{reverse('reminders:notification_preferences')}")
     page.get_by_label("Also by e-mail").check()
     page.get_by_label("Sender name").fill("Aunt May")
     page.get_by_role("button", name="Save").click()

@@ -11,8 +11,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from members.models import Person, User
-from outreach.models import Hotspot, ZeroReport
+from members.models import Hotspot, Person, User
+from outreach.models import ZeroReport
 from tests.browser.axe import assert_accessible, assert_fits_the_screen
 from tests.conftest import PASSWORD, make_contact, make_person
 

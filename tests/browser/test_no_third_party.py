@@ -16,8 +16,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page
 
-from members.models import Person, User
-from outreach.models import Hotspot, Partner, Referral
+from members.models import Hotspot, Person, User
+from outreach.models import Partner, Referral
 from programmes.models import Need
 from tests.browser.login import current_code, log_in
 from tests.conftest import make_contact

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from members.models import AccessLog, Person, User
-from outreach.models import Hotspot
+from members.models import AccessLog, Hotspot, Person, User
 from tests.browser.axe import assert_accessible, assert_fits_the_screen
 from tests.browser.login import current_code, log_in
 

@@ -32,7 +32,7 @@ SAVES = 20
 SETUP = """
 from members.models import Person, User
 from members.uic import uic_hash
-from outreach.models import Assignment, Hotspot
+from members.models import Assignment, Hotspot
 hotspot = Hotspot.objects.create(name="Test market", area="Test district", typology="street")
 worker = User.objects.create_user("worker.test", password="correct-horse-battery",
                                   is_outreach_worker=True, is_member=True)

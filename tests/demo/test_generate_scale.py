@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from demo import scale
-from members.models import Person, User
-from outreach.models import Assignment, Contact, Hotspot, RiskAssessment, SizeEstimate
+from members.models import Assignment, Hotspot, Person, User
+from outreach.models import Contact, RiskAssessment, SizeEstimate
 from programmes.models import Ballot, Result, RollEntry, Round
 
 pytestmark = pytest.mark.django_db

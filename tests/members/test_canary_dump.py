@@ -11,9 +11,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from members.models import Person, User
+from members.models import Hotspot, Person, User
 from members.uic import build_code, uic_hash
-from outreach.models import Hotspot
 
 # Typed the way a person might say them; long enough that finding one in a dump means a leak.
 PARTS = {

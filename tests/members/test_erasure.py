@@ -21,6 +21,7 @@ from members.models import (
     AccessLog,
     Consent,
     ErasureRequest,
+    Hotspot,
     Invitation,
     OutsideAccess,
     Person,
@@ -28,7 +29,7 @@ from members.models import (
     User,
 )
 from members.uic import uic_hash
-from outreach.models import Hotspot, Partner, Referral
+from outreach.models import Partner, Referral
 from tests.conftest import PASSWORD, make_person, make_user
 
 # Planted values, distinctive enough that finding one in a dump can only mean a leak.
@@ -259,8 +260,7 @@ def test_erasure_removes_what_hangs_on_the_login(someone: Person, coordinator: U
     from django.contrib.admin.models import CHANGE, LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    from members.models import NotificationPreference, Reminder
-    from outreach.models import Assignment
+    from members.models import Assignment, NotificationPreference, Reminder
 
     user = someone.user
     NotificationPreference.objects.create(user=user, sender_name="Aunt Rosa")

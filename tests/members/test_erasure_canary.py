@@ -23,9 +23,11 @@ from django.utils import timezone
 from members import services
 from members.models import (
     AccessLog,
+    Assignment,
     Consent,
     Employment,
     ErasureRequest,
+    Hotspot,
     Invitation,
     NotificationPreference,
     OutsideAccess,
@@ -39,11 +41,9 @@ from members.models import (
 from members.personal_data import REGISTRY, Keep
 from monitoring.models import Complaint, Place
 from outreach.models import (
-    Assignment,
     Attendance,
     Contact,
     GroupActivity,
-    Hotspot,
     Partner,
     Referral,
     RiskAssessment,

@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import AccessLog, Person, User
-from outreach.models import GroupActivity, Hotspot
+from members.models import AccessLog, Hotspot, Person, User
+from outreach.models import GroupActivity
 from tests.conftest import make_person
 
 pytestmark = pytest.mark.django_db

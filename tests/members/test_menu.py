@@ -15,9 +15,8 @@ from django.conf import settings as django_settings
 from django.urls import NoReverseMatch, URLResolver, include, path
 
 from config import urls as site_urls
-from members.models import User
+from members.models import Assignment, Hotspot, User
 from monitoring import urls as monitoring_urls
-from outreach.models import Assignment, Hotspot
 from tests.conftest import make_person, make_user, with_totp
 
 pytestmark = pytest.mark.django_db

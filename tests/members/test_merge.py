@@ -13,13 +13,13 @@ from members import services
 from members.models import (
     AccessLog,
     Consent,
+    Hotspot,
     Invitation,
     OutsideAccess,
     Person,
     PossibleDuplicate,
     User,
 )
-from outreach.models import Hotspot
 from tests.conftest import make_person
 
 

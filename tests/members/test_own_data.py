@@ -19,6 +19,7 @@ from django.utils import timezone
 from members import personal_data
 from members.models import (
     AccessLog,
+    Assignment,
     Consent,
     Employment,
     ErasureRequest,
@@ -29,7 +30,6 @@ from members.models import (
 from members.services import access_log_write, person_merge, user_suspend
 from monitoring.models import Complaint, Place
 from outreach.models import (
-    Assignment,
     Partner,
     Referral,
     RiskAssessment,

@@ -10,9 +10,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import AccessLog, OutsideAccess, Person, PossibleDuplicate, User
+from members.models import (
+    AccessLog,
+    Assignment,
+    Hotspot,
+    OutsideAccess,
+    Person,
+    PossibleDuplicate,
+    User,
+)
 from members.uic import uic_hash
-from outreach.models import Assignment, Hotspot
 from tests.conftest import make_person, make_user
 
 pytestmark = pytest.mark.django_db

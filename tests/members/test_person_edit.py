@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members import services
-from members.models import AccessLog, OutsideAccess, Person, User
-from outreach.models import Hotspot, Referral
+from members.models import AccessLog, Hotspot, OutsideAccess, Person, User
+from outreach.models import Referral
 from tests.page_form import untouched
 
 pytestmark = pytest.mark.django_db

@@ -44,7 +44,7 @@ def test_option_groups_fall_back_to_django() -> None:
 
 @pytest.mark.django_db
 def test_model_choices_mark_the_chosen_one(hotspot: object) -> None:
-    from outreach.models import Hotspot
+    from members.models import Hotspot
 
     field = forms.ModelChoiceField(queryset=Hotspot.objects.all(), widget=QuickSelect)
     html = field.widget.render("hotspot", hotspot.pk)  # type: ignore[attr-defined]

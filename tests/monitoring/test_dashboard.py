@@ -14,8 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from members.models import Person, User
-from outreach.models import Contact, Hotspot, SizeEstimate
+from members.models import Hotspot, Person, User
+from outreach.models import Contact, SizeEstimate
 from tests.conftest import make_contact, make_person
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from members.models import Employment, Person, User
+from members.models import Employment, Hotspot, Person, User
 from monitoring import indicators, indicators_trends
 from monitoring.indicators import COUNT, SHARE, Figure, Filters, Group
 from monitoring.models import Complaint, Feedback, Place, Rating
@@ -26,7 +26,7 @@ from monitoring.services_dashboard import (
 from outreach import rules as outreach_rules
 from outreach.indicators_contacts import Period
 from outreach.indicators_groups import activities_held, people_attending_at_least_one
-from outreach.models import Attendance, GroupActivity, Hotspot, Partner, Referral, SizeEstimate
+from outreach.models import Attendance, GroupActivity, Partner, Referral, SizeEstimate
 from programmes.models import Need, RollEntry, Round
 from tests.common.test_suppression import differencing
 from tests.conftest import make_contact, make_person, make_user

@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import AccessLog, Person, User
+from members.models import AccessLog, Assignment, Hotspot, Person, User
 from outreach import rules, services
-from outreach.models import Assignment, Contact, Hotspot, RiskAssessment
+from outreach.models import Contact, RiskAssessment
 from tests.conftest import key_on, make_contact, make_person, make_user
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import AccessLog, Person, User
-from outreach.models import Contact, Hotspot
+from members.models import AccessLog, Hotspot, Person, User
+from outreach.models import Contact
 from tests.conftest import make_contact, make_person
 
 pytestmark = pytest.mark.django_db

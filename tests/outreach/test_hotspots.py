@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Person, User
-from outreach.models import Assignment, Hotspot, SizeEstimate
+from members.models import Assignment, Hotspot, Person, User
+from outreach.models import SizeEstimate
 from outreach.rules import ACTIVE_DAYS, CASELOAD_RANGE
 from outreach.selectors_hotspots import (
     ABOVE,

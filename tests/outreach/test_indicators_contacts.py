@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from members.models import Person, User
+from members.models import Hotspot, Person, User
 from outreach.indicators_contacts import (
     COMMODITIES,
     Period,
@@ -18,7 +18,7 @@ from outreach.indicators_contacts import (
     months_between,
     people_reached,
 )
-from outreach.models import Contact, Hotspot
+from outreach.models import Contact
 from tests.conftest import make_contact, make_person
 
 pytestmark = pytest.mark.django_db

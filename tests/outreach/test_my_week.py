@@ -15,16 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from members.models import OutsideAccess, Person, User
+from members.models import Hotspot, OutsideAccess, Person, User
 from outreach import selectors
-from outreach.models import (
-    Contact,
-    Hotspot,
-    Partner,
-    Referral,
-    RiskAssessment,
-    TracingAttempt,
-)
+from outreach.models import Contact, Partner, Referral, RiskAssessment, TracingAttempt
 from outreach.rules import NOT_SEEN_DAYS, ONE_TO_ONE_DAYS, PRIORITY_DAYS
 from outreach.views.week import CONTACTS_SHOWN, DUE_PAGE_SIZE, NOT_SEEN_SHOWN, REFERRALS_SHOWN
 from tests.conftest import make_contact, make_person

@@ -10,10 +10,9 @@ import pytest
 from django import forms
 
 from members.forms import AccessLogFilterForm, DatesFilterForm
-from members.models import User
+from members.models import Hotspot, User
 from monitoring.forms import DashboardFilterForm
 from outreach.forms import ContactFilterForm, PeriodFilterForm
-from outreach.models import Hotspot
 
 
 def test_the_period_fields_are_one_definition() -> None:

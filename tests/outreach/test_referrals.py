@@ -14,11 +14,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import AccessLog, Person, User
+from members.models import AccessLog, Hotspot, Person, User
 from members.staffing import Share
 from outreach import services
 from outreach.indicators_referrals import completion_rates
-from outreach.models import Hotspot, Partner, Referral, TracingAttempt
+from outreach.models import Partner, Referral, TracingAttempt
 from outreach.rules import MAX_TRACING_ATTEMPTS, REFERRAL_WINDOWS
 from tests.conftest import make_contact, make_person
 

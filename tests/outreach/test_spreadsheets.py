@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from members.models import User
+from members.models import Hotspot, User
 from outreach import spreadsheets
-from outreach.models import Hotspot, SizeEstimate
+from outreach.models import SizeEstimate
 from outreach.spreadsheets import spreadsheet_row
 from tests.conftest import make_contact, make_person
 

@@ -9,9 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from members.models import User
+from members.models import Hotspot, User
 from members.services import consent_set
-from outreach.models import Hotspot
 from programmes import services
 from programmes.models import Option, Round
 from tests.conftest import make_person, make_user

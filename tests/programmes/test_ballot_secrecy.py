@@ -21,8 +21,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
-from members.models import User
-from outreach.models import Hotspot
+from members.models import Hotspot, User
 from programmes import services, tally
 from programmes.models import Ballot, Option, Result, RollEntry, Round
 from tests.programmes.round_helpers import (

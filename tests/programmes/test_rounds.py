@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from members.models import User
+from members.models import Hotspot, User
 from members.services import consent_set, has_consent, person_erase
-from outreach.models import Hotspot
 from programmes import rules, services
 from programmes.models import Ballot, Need, Option, Result, RollEntry, Round
 from programmes.tasks import close_due_rounds

@@ -42,7 +42,7 @@ def stored_email(person: Person) -> str | None:
 
 def choose_email(client: Any, address: str = ADDRESS, **extra: str) -> Any:
     data = {"by_email": "on", "email_address": address, "sender_name": "Aunt May", **extra}
-    return client.post(reverse("members:notification_preferences"), data)
+    return client.post(reverse("reminders:notification_preferences"), data)
 
 
 def open_consents(person: Person) -> int:
@@ -94,12 +94,12 @@ def test_unticking_deletes_the_address_and_withdraws_the_consent(
 ) -> None:
     client = client_for(member)
     choose_email(client)
-    page = client.get(reverse("members:notification_preferences"))
+    page = client.get(reverse("reminders:notification_preferences"))
     assert page.context["form"]["email_address"].value() == ADDRESS
     assert page.context["form"]["by_email"].value() is True
 
     response = client.post(
-        reverse("members:notification_preferences"),
+        reverse("reminders:notification_preferences"),
         {"email_address": ADDRESS, "sender_name": "Aunt May"},
     )
     assert response.status_code == 302
@@ -119,7 +119,7 @@ def test_a_consent_withdrawn_on_the_own_data_page_unticks_the_box(
     client = client_for(member)
     choose_email(client)
     client.post(reverse("members:own_consent"), {"purpose": PURPOSE, "given": "0"})
-    page = client.get(reverse("members:notification_preferences"))
+    page = client.get(reverse("reminders:notification_preferences"))
     assert page.context["form"]["by_email"].value() is False
 
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from members.models import Person, Reminder, User
+from members.models import Hotspot, Person, Reminder, User
 from members.services import consent_set
-from outreach.models import Hotspot, Partner, Referral, SizeEstimate
+from outreach.models import Partner, Referral, SizeEstimate
 from programmes.models import Result, RollEntry, Round
 from reminders import planning
 from tests.conftest import make_contact, make_person, make_user

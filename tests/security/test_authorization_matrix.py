@@ -24,22 +24,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from members.models import (
+    Assignment,
     Consent,
     Employment,
     ErasureRequest,
+    Hotspot,
     PossibleDuplicate,
     Reminder,
     User,
 )
 from monitoring.models import Complaint, Place
-from outreach.models import (
-    Assignment,
-    GroupActivity,
-    Hotspot,
-    Partner,
-    Referral,
-    ViolenceIncident,
-)
+from outreach.models import GroupActivity, Partner, Referral, ViolenceIncident
 from programmes import services as programme_services
 from programmes.models import Comment, Need, Option, Programme, RollEntry, Round
 from tests.conftest import PageClient, make_contact, make_person, make_user

@@ -39,11 +39,11 @@ from members.fields import (
     EncryptedTextField,
 )
 from members.keys import encrypted_fields, rotate_field_keys
-from members.models import Consent, NotificationPreference, Person, Reminder, User
+from members.models import Consent, Hotspot, NotificationPreference, Person, Reminder, User
 from members.services import consent_set
 from members.uic import build_code
 from monitoring.models import Complaint, Feedback
-from outreach.models import Contact, Hotspot, Partner, Referral, ViolenceIncident
+from outreach.models import Contact, Partner, Referral, ViolenceIncident
 from reminders.outbox import dispatch_due
 from reminders.planning import plan_all
 from tests.conftest import make_person, make_user

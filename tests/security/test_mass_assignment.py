@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from members.forms import CodeForm
-from members.models import Consent, NotificationPreference, Person, User
+from members.models import Consent, Hotspot, NotificationPreference, Person, User
 from monitoring.models import Complaint, Feedback
-from outreach.models import Contact, GroupActivity, Hotspot, Partner, Referral
+from outreach.models import Contact, GroupActivity, Partner, Referral
 from programmes.models import Comment, Need
 from tests.conftest import make_person
 
@@ -262,7 +262,7 @@ CASES = [
     Case(
         "notification preferences",
         "member",
-        lambda w: reverse("members:notification_preferences"),
+        lambda w: reverse("reminders:notification_preferences"),
         lambda w: {"sender_name": f"Garden club {w['n']}"},
         lambda w: NotificationPreference.objects.filter(user=w["member"]).first(),
         lambda p, w: {

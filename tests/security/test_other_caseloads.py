@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import AccessLog, Person, User
-from outreach.models import Contact, Hotspot, Partner, Referral, ViolenceIncident
+from members.models import AccessLog, Hotspot, Person, User
+from outreach.models import Contact, Partner, Referral, ViolenceIncident
 from tests.conftest import PageClient, make_contact, make_person
 
 pytestmark = pytest.mark.django_db

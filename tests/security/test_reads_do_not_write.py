@@ -13,8 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from members.models import User
-from outreach.models import Hotspot
+from members.models import Hotspot, User
 from tests.security.test_authorization_matrix import (
     APP_PATTERNS,
     MATRIX,

@@ -411,7 +411,7 @@ MATRIX: dict[str, dict[str, Any]] = {
         "other_worker": "denied denied",
         "coordinator": "ok ok",
     },
-    "members:inbox": {
+    "reminders:inbox": {
         "anonymous": "login login",
         "member": "ok method",
         "worker": "ok method",
@@ -419,7 +419,7 @@ MATRIX: dict[str, dict[str, Any]] = {
         "coordinator": "ok method",
     },
     # The member's own reminder: 404 for everyone else.
-    "members:inbox_done": {
+    "reminders:inbox_done": {
         "path": {"pk": "reminder"},
         "anonymous": "login login",
         "member": "method ok",
@@ -427,7 +427,7 @@ MATRIX: dict[str, dict[str, Any]] = {
         "other_worker": "method denied",
         "coordinator": "method denied",
     },
-    "members:inbox_done_all": {
+    "reminders:inbox_done_all": {
         "anonymous": "login login",
         "member": "method ok",
         "worker": "method ok",
@@ -435,7 +435,7 @@ MATRIX: dict[str, dict[str, Any]] = {
         "coordinator": "method ok",
     },
     # An empty POST is refused as invalid (400).
-    "members:notification_preferences": {
+    "reminders:notification_preferences": {
         "anonymous": "login login",
         "member": "ok invalid",
         "worker": "ok invalid",

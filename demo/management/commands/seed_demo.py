@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from members import services
-from members.models import Employment, Person, User
+from members.models import Assignment, Employment, Hotspot, Person, Typology, User
 from members.uic import uic_hash
 from monitoring import services_feedback, snapshots
 from monitoring.indicators import Filters
@@ -21,15 +21,12 @@ from monitoring.models import Complaint, Feedback, Place, Rating
 from monitoring.services_dashboard import last_full_month
 from outreach import services as outreach_services
 from outreach.models import (
-    Assignment,
     GroupActivity,
-    Hotspot,
     Partner,
     Referral,
     RiskAssessment,
     RiskFactor,
     SizeEstimate,
-    Typology,
     ZeroReport,
 )
 from programmes import services as programme_services

@@ -91,7 +91,7 @@ def inbox(request: LoggedInRequest) -> HttpResponse:
     waiting = delivered.filter(done_at__isnull=True)
     done = delivered.filter(done_at__isnull=False)[:DONE_SHOWN]
     return render(
-        request, "members/reminder_list.html", {"waiting": _rows(waiting), "done": _rows(done)}
+        request, "reminders/reminder_list.html", {"waiting": _rows(waiting), "done": _rows(done)}
     )
 
 
@@ -103,7 +103,7 @@ def inbox_done(request: LoggedInRequest, pk: int) -> HttpResponse:
         reminder.done_at = timezone.now()
         reminder.save(update_fields=["done_at"])
     messages.success(request, _("Marked as done."))
-    return redirect("members:inbox")
+    return redirect("reminders:inbox")
 
 
 @require_POST
@@ -111,7 +111,7 @@ def inbox_done_all(request: LoggedInRequest) -> HttpResponse:
     count = _delivered(request.user).filter(done_at__isnull=True).update(done_at=timezone.now())
     if count:
         messages.success(request, _("Everything is marked as done."))
-    return redirect("members:inbox")
+    return redirect("reminders:inbox")
 
 
 def kinds_for(user: Viewer) -> list[tuple[str, StrOrPromise]]:
@@ -237,10 +237,10 @@ def notification_preferences(request: LoggedInRequest) -> HttpResponse:
             email_address=form.cleaned_data.get("email_address", ""),
         )
         messages.success(request, _("Your preferences are saved."))
-        return redirect("members:notification_preferences")
+        return redirect("reminders:notification_preferences")
     return render(
         request,
-        "members/notification_preferences.html",
+        "reminders/notification_preferences.html",
         {"form": form, "has_person": person is not None},
         status=400 if posting else 200,
     )
