@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -416,6 +417,33 @@ def contact_log(
         if not same or any(getattr(existing, name) != value for name, value in fields.items()):
             raise ContactKeyReused
         return existing, False
+
+
+@dataclass(frozen=True)
+class ContactSent:
+    """What a contact form, as sent, saved: the contact, whether it is new, and whether it was
+    saved under a fresh key because the form's own key had saved other answers."""
+
+    contact: Contact
+    created: bool
+    unsure: bool
+
+
+def contact_log_sent(*, worker: User, person: Person, form_key: UUID, **fields: Any) -> ContactSent:
+    """contact_log for a form as the worker sent it. When the form's key already saved a
+    contact with other answers (Back, change something, send again), this one is saved as a
+    new contact under a fresh key, marked unsure: the server cannot tell a correction from a
+    second contact, and never drops one. Raises ContactWithoutHotspot as contact_log does."""
+    try:
+        contact, created = contact_log(
+            worker=worker, person=person, idempotency_key=form_key, **fields
+        )
+    except ContactKeyReused:
+        contact, created = contact_log(
+            worker=worker, person=person, idempotency_key=uuid4(), **fields
+        )
+        return ContactSent(contact=contact, created=created, unsure=True)
+    return ContactSent(contact=contact, created=created, unsure=False)
 
 
 def contact_undo(*, worker: User, contact: Contact) -> bool:

@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from members.models import OutsideAccess, Person, User
-from outreach import selectors
+from outreach import selectors_week as selectors
 from outreach.models import (
     Contact,
     Hotspot,
