@@ -43,6 +43,10 @@ def hotspots_visible_to(user: User) -> QuerySet[Hotspot]:
     return Hotspot.objects.none()
 
 
+def get_hotspot_for_user(request: LoggedInRequest, pk: int) -> Hotspot:
+    return one_or_404(hotspots_visible_to(request.user), pk)
+
+
 def get_person_for_user(
     request: LoggedInRequest,
     pk: int,

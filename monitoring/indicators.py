@@ -26,12 +26,12 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
 from members import staffing
-from members.models import Employment
+from members.models import Employment, Hotspot
 from monitoring.models import Complaint, Feedback, Place, Rating
 from outreach import rules as outreach_rules
 from outreach.indicators_contacts import Period, goods_given, in_period
 from outreach.indicators_referrals import completion_rates
-from outreach.models import Attendance, Contact, GroupActivity, Hotspot, Referral
+from outreach.models import Attendance, Contact, GroupActivity, Referral
 from outreach.rules import ACTIVE_DAYS, CASELOAD_TARGET, NOT_SEEN_DAYS
 from outreach.selectors_hotspots import WITHIN, active_people, caseloads, estimates_for
 from programmes.indicators import members_in_planning, share_of_spending_on_voted_priorities

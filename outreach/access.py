@@ -6,30 +6,12 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
-from members.access import is_staff, one_or_404
+from members.access import hotspots_visible_to, is_staff, one_or_404
 from members.models import Person, User
-from members.roles import Role, has_role
-from outreach.models import (
-    Assignment,
-    Contact,
-    GroupActivity,
-    Hotspot,
-    Partner,
-    Referral,
-    ViolenceIncident,
-)
-
-
-def hotspots_visible_to(user: User) -> QuerySet[Hotspot]:
-    """Coordinators: every hotspot. Outreach workers: those assigned to them now."""
-    if has_role(user, Role.COORDINATOR):
-        return Hotspot.objects.all()
-    if has_role(user, Role.OUTREACH_WORKER):
-        assigned = Assignment.objects.current().filter(worker=user).values("hotspot")
-        return Hotspot.objects.filter(pk__in=assigned)
-    return Hotspot.objects.none()
+from members.roles import LoggedInRequest, Role, has_role
+from outreach.models import Contact, GroupActivity, Partner, Referral, ViolenceIncident
 
 
 def contacts_visible_to(user: User) -> QuerySet[Contact]:
@@ -44,21 +26,17 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     return Referral.objects.filter(person__in=Person.objects.visible_to(user).values("pk"))
 
 
-def get_hotspot_for_user(request: HttpRequest, pk: int) -> Hotspot:
-    return one_or_404(hotspots_visible_to(request.user), pk)
-
-
-def get_contact_for_user(request: HttpRequest, pk: int) -> Contact:
+def get_contact_for_user(request: LoggedInRequest, pk: int) -> Contact:
     return one_or_404(
         contacts_visible_to(request.user).select_related("person", "hotspot", "worker"), pk
     )
 
 
-def get_referral_for_user(request: HttpRequest, pk: int) -> Referral:
+def get_referral_for_user(request: LoggedInRequest, pk: int) -> Referral:
     return one_or_404(referrals_visible_to(request.user).select_related("person", "partner"), pk)
 
 
-def get_incident_for_user(request: HttpRequest, pk: int) -> ViolenceIncident:
+def get_incident_for_user(request: LoggedInRequest, pk: int) -> ViolenceIncident:
     if not is_staff(request.user):
         raise Http404
     incidents = ViolenceIncident.objects.filter(
@@ -67,7 +45,7 @@ def get_incident_for_user(request: HttpRequest, pk: int) -> ViolenceIncident:
     return one_or_404(incidents.select_related("contact", "person"), pk)
 
 
-def get_partner_for_user(request: HttpRequest, pk: int) -> Partner:
+def get_partner_for_user(request: LoggedInRequest, pk: int) -> Partner:
     """Partners hold no personal data; only coordinators change them, and role_required has
     already turned everyone else away."""
     return one_or_404(Partner.objects.all(), pk)
@@ -95,7 +73,7 @@ def may_change_activity(user: User, activity: GroupActivity) -> bool:
     )
 
 
-def get_activity_for_user(request: HttpRequest, pk: int, write: bool = False) -> GroupActivity:
+def get_activity_for_user(request: LoggedInRequest, pk: int, write: bool = False) -> GroupActivity:
     activity = one_or_404(
         activities_visible_to(request.user).select_related("hotspot", "facilitator"), pk
     )

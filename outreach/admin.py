@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from outreach.models import Assignment, Hotspot, RiskFactor
+from members.models import Assignment, Hotspot
+from outreach.models import RiskFactor
 
 
 @admin.register(Hotspot)

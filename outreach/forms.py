@@ -1,23 +1,21 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.choices import offer_current
 from members.forms import DatesFilterForm
-from members.models import User
+from members.models import Assignment, Hotspot, User
 from members.widgets import ISO_DATE, QuickSelect
 from outreach.indicators_contacts import COMMODITIES, Period
 from outreach.models import (
-    Assignment,
     Contact,
     GroupActivity,
-    Hotspot,
     Partner,
     Referral,
     RiskFactor,
@@ -32,6 +30,15 @@ from outreach.services import (
     VIOLENCE_FOLLOW_UP_DAYS,
     months_later,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def _model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Model]:
+    """The form's own copy of a model choice field, to narrow what it offers."""
+    return cast("forms.ModelChoiceField[Model]", form.fields[name])
+
 
 # --- Hotspots, size estimates, assignments ---------------------------------------------------
 
@@ -113,12 +120,13 @@ class AssignmentForm(forms.ModelForm):
     def __init__(self, *args: Any, hotspot: Hotspot, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.hotspot = hotspot
-        self.fields["worker"].queryset = User.objects.filter(
+        _model_choice(self, "worker").queryset = User.objects.filter(
             is_active=True, is_outreach_worker=True
         ).order_by("username")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         worker, start, end = cleaned.get("worker"), cleaned.get("starts_on"), cleaned.get("ends_on")
         if start and end and end < start:
             # An error on the field also spares the person the model constraint's message.
@@ -144,7 +152,7 @@ class AssignmentForm(forms.ModelForm):
 GOODS_MAX = 1000
 
 
-def _count_input(*, less: str, more: str) -> forms.NumberInput:
+def _count_input(*, less: StrOrPromise, more: StrOrPromise) -> forms.NumberInput:
     """A number input; static/js/stepper.js adds large minus and plus buttons named `less` and
     `more`. Without scripts it works alone."""
     return forms.NumberInput(
@@ -160,7 +168,9 @@ def _count_input(*, less: str, more: str) -> forms.NumberInput:
     )
 
 
-def _count_field(label: str, *, less: str, more: str) -> forms.IntegerField:
+def _count_field(
+    label: StrOrPromise, *, less: StrOrPromise, more: StrOrPromise
+) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         required=False,
@@ -170,7 +180,7 @@ def _count_field(label: str, *, less: str, more: str) -> forms.IntegerField:
     )
 
 
-def _need_field(label: str, help_text: str) -> forms.IntegerField:
+def _need_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         help_text=help_text,
@@ -238,7 +248,8 @@ class ContactForm(forms.Form):
         return day
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # An emptied count means none given.
         for name in COMMODITIES:
             if name in cleaned and cleaned[name] is None:
@@ -297,7 +308,7 @@ class RiskAssessmentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["factors"].queryset = RiskFactor.objects.filter(is_active=True)
+        _model_choice(self, "factors").queryset = RiskFactor.objects.filter(is_active=True)
         self.fields["reassess_on"].initial = months_later(timezone.localdate(), REASSESS_MONTHS)
 
     def clean_reassess_on(self) -> date:
@@ -345,6 +356,13 @@ def _not_in_future(day: date) -> date:
     return day
 
 
+class _ContactChoiceField(forms.ModelChoiceField):
+    """A contact offered by its date and kind: nothing said in it shows in the list."""
+
+    def label_from_instance(self, obj: Contact) -> str:
+        return f"{obj.contacted_on:%Y-%m-%d} · {obj.get_kind_display()}"
+
+
 class ReferralForm(forms.Form):
     service = forms.ChoiceField(
         label=_("Service"), choices=[("", _("Choose a service")), *Service.choices]
@@ -354,7 +372,7 @@ class ReferralForm(forms.Form):
     )
     made_on = forms.DateField(label=_("Referred on"), widget=ISO_DATE)
     due_on = forms.DateField(label=_("Due by"), required=False, widget=ISO_DATE)
-    contact = forms.ModelChoiceField(
+    contact = _ContactChoiceField(
         label=_("During the contact of"),
         queryset=Contact.objects.none(),
         required=False,
@@ -364,16 +382,18 @@ class ReferralForm(forms.Form):
     # The person's latest contacts offered for the link.
     RECENT_CONTACTS = 10
 
-    def __init__(self, *args: Any, partners: Any, contacts: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        partners: QuerySet[Partner],
+        contacts: QuerySet[Contact],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = partners
+        _model_choice(self, "partner").queryset = partners
         latest = contacts.order_by("-contacted_on", "-pk")
         recent = list(latest.values_list("pk", flat=True)[: self.RECENT_CONTACTS])
-        contact = self.fields["contact"]
-        contact.queryset = latest.filter(pk__in=recent)
-        contact.label_from_instance = lambda c: (
-            f"{c.contacted_on:%Y-%m-%d} · {c.get_kind_display()}"
-        )
+        _model_choice(self, "contact").queryset = latest.filter(pk__in=recent)
         today = timezone.localdate()
         self.fields["made_on"].initial = today
         self.fields["due_on"].initial = today + timedelta(days=REFERRAL_DUE_DAYS)
@@ -385,7 +405,8 @@ class ReferralForm(forms.Form):
         return _not_in_future(self.cleaned_data["made_on"])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         made_on, due_on = cleaned.get("made_on"), cleaned.get("due_on")
         if made_on and due_on and due_on < made_on:
             self.add_error("due_on", _("The due date cannot be before the referral date."))
@@ -488,10 +509,15 @@ class GroupActivityForm(forms.ModelForm):
         }
 
     def __init__(
-        self, *args: Any, hotspots: Any, hotspot_required: bool, user: User, **kwargs: Any
+        self,
+        *args: Any,
+        hotspots: QuerySet[Hotspot],
+        hotspot_required: bool,
+        user: User,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        hotspot = self.fields["hotspot"]
+        hotspot = _model_choice(self, "hotspot")
         hotspot.queryset = hotspots
         hotspot.required = hotspot_required
         if hotspot_required:
@@ -500,9 +526,8 @@ class GroupActivityForm(forms.ModelForm):
                 # The form's initial (from the unsaved instance) wins over the field's.
                 self.initial["hotspot"] = choices[0].pk
                 hotspot.empty_label = None
-        facilitator = self.fields["facilitator"]
         # Staff who can log in.
-        facilitator.queryset = User.objects.filter(
+        _model_choice(self, "facilitator").queryset = User.objects.filter(
             Q(is_active=True, is_outreach_worker=True) | Q(is_active=True, is_coordinator=True)
         ).order_by("username")
         if self.instance.pk is None:
@@ -554,10 +579,12 @@ class ContactFilterForm(PeriodFilterForm):
         label=_("Kind"), choices=[("", _("Any kind")), *Contact.Kind.choices], required=False
     )
 
-    def __init__(self, *args: Any, hotspots: Any, workers: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, hotspots: QuerySet[Hotspot], workers: QuerySet[User], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hotspot"].queryset = hotspots
-        self.fields["worker"].queryset = workers
+        _model_choice(self, "hotspot").queryset = hotspots
+        _model_choice(self, "worker").queryset = workers
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -5,11 +5,12 @@ contacts already scoped to the reader (outreach.access.contacts_visible_to)."""
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Func, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from outreach.models import Contact
@@ -62,13 +63,14 @@ def in_period(contacts: QuerySet[Contact], period: Period | None) -> QuerySet[Co
     return contacts
 
 
-def _sums() -> dict[str, Any]:
+def _sums() -> dict[str, Func]:
     # Aliased: an annotation may not share a field's name.
     return {f"sum_{name}": Coalesce(Sum(name), 0) for name in COMMODITIES}
 
 
-def _named(row: dict[str, Any]) -> dict[str, int]:
-    return {key.removeprefix("sum_"): value for key, value in row.items()}
+def _named(row: Mapping[str, Any], *grouped_by: str) -> dict[str, int]:
+    """A row's figures under their own names, without the columns it is grouped by."""
+    return {key.removeprefix("sum_"): value for key, value in row.items() if key not in grouped_by}
 
 
 def goods_given(contacts: QuerySet[Contact], period: Period | None = None) -> dict[str, int]:
@@ -82,7 +84,7 @@ def people_reached(contacts: QuerySet[Contact], period: Period | None = None) ->
     return counted["n"]
 
 
-def _figures() -> dict[str, Any]:
+def _figures() -> dict[str, Func]:
     return {"contacts": Count("pk"), "people": Count("person", distinct=True), **_sums()}
 
 
@@ -128,12 +130,12 @@ def by_hotspot_and_month(
     monthly = scoped.annotate(month=TruncMonth("contacted_on"))
     figures = HotspotMonthFigures()
     for row in monthly.values("hotspot_id", "month").annotate(**_figures()):
-        month = _as_date(row.pop("month"))
-        figures.cells[(row.pop("hotspot_id"), month)] = _named(row)
-    for row in scoped.values("hotspot_id").annotate(**_figures()):
-        figures.by_hotspot[row.pop("hotspot_id")] = _named(row)
-    for row in monthly.values("month").annotate(**_figures()):
-        figures.by_month[_as_date(row.pop("month"))] = _named(row)
+        cell = (row["hotspot_id"], _as_date(row["month"]))
+        figures.cells[cell] = _named(row, "hotspot_id", "month")
+    for hotspot_row in scoped.values("hotspot_id").annotate(**_figures()):
+        figures.by_hotspot[hotspot_row["hotspot_id"]] = _named(hotspot_row, "hotspot_id")
+    for month_row in monthly.values("month").annotate(**_figures()):
+        figures.by_month[_as_date(month_row["month"])] = _named(month_row, "month")
     figures.overall = _named(scoped.aggregate(**_figures()))
     figures.hotspot_ids = list(figures.by_hotspot)
     seen = sorted(figures.by_month)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Person
+from members.models import Assignment, Person
 from members.personal_data import Delete, Keep, before_merge, exempt, register, wipe
 from outreach.models import (
-    Assignment,
     Attendance,
     Contact,
     GroupActivity,

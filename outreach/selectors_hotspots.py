@@ -6,15 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from members.models import Person, User
-from outreach.models import Assignment, Contact, Hotspot, SizeEstimate
+from members.models import Assignment, Hotspot, Person, User
+from outreach.models import Contact, SizeEstimate
 from outreach.rules import ACTIVE_DAYS, CASELOAD_RANGE, CASELOAD_TARGET
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # --- Size estimates --------------------------------------------------------------------------
 
@@ -33,7 +36,11 @@ def estimates_for(
 ) -> dict[int, SizeEstimate]:
     """estimate_for() of many hotspots in one query: {hotspot id: estimate}; a hotspot with no
     estimate by then is missing from the result."""
-    ids = hotspots.values("pk") if isinstance(hotspots, QuerySet) else [h.pk for h in hotspots]
+    ids = (
+        hotspots.values_list("pk", flat=True)
+        if isinstance(hotspots, QuerySet)
+        else [h.pk for h in hotspots]
+    )
     # The newest row per hotspot, found through the (hotspot, estimated_on) unique index.
     latest = (
         SizeEstimate.objects.filter(hotspot=OuterRef("hotspot"), estimated_on__lte=month_end)
@@ -47,7 +54,7 @@ def estimates_for(
 # --- Active people ---------------------------------------------------------------------------
 
 
-def active_people(on: date | None = None) -> Any:
+def active_people(on: date | None = None) -> QuerySet[Person]:
     """People counted as active on `on` (KP_CURR): status active, not merged or erased, with a
     contact in the ACTIVE_DAYS days up to and including `on` (that day and the ones before)."""
     day = on or timezone.localdate()
@@ -61,7 +68,15 @@ def active_people(on: date | None = None) -> Any:
     ).filter(Exists(recent))
 
 
-def with_active_people(hotspots: QuerySet[Hotspot], on: date | None = None) -> QuerySet[Hotspot]:
+class ActivePeople(TypedDict):
+    """What `with_active_people` adds to each hotspot."""
+
+    active_people: int
+
+
+def with_active_people(
+    hotspots: QuerySet[Hotspot], on: date | None = None
+) -> QuerySet[WithAnnotations[Hotspot, ActivePeople]]:
     """Annotate `active_people`: the active people whose main hotspot this is (a subquery, so
     the list stays one query)."""
     counts = (
@@ -95,7 +110,7 @@ def caseload_band(number: int) -> str:
 @dataclass
 class Caseload:
     worker: User
-    hotspots: list[Hotspot] = field(default_factory=list)
+    hotspots: list[WithAnnotations[Hotspot, ActivePeople]] = field(default_factory=list)
 
     @property
     def active_people(self) -> int:

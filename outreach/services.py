@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from members.models import AccessLog, Person, User
+from members.models import AccessLog, Assignment, Hotspot, Person, User
 from members.services import access_log_write
 from outreach import rules
 from outreach.models import (
-    Assignment,
     Attendance,
     Contact,
     GroupActivity,
-    Hotspot,
     Partner,
     Referral,
     RiskAssessment,
@@ -416,6 +415,33 @@ def contact_log(
         if not same or any(getattr(existing, name) != value for name, value in fields.items()):
             raise ContactKeyReused
         return existing, False
+
+
+@dataclass(frozen=True)
+class ContactSent:
+    """What a contact form, as sent, saved: the contact, whether it is new, and whether it was
+    saved under a fresh key because the form's own key had saved other answers."""
+
+    contact: Contact
+    created: bool
+    unsure: bool
+
+
+def contact_log_sent(*, worker: User, person: Person, form_key: UUID, **fields: Any) -> ContactSent:
+    """contact_log for a form as the worker sent it. When the form's key already saved a
+    contact with other answers (Back, change something, send again), this one is saved as a
+    new contact under a fresh key, marked unsure: the server cannot tell a correction from a
+    second contact, and never drops one. Raises ContactWithoutHotspot as contact_log does."""
+    try:
+        contact, created = contact_log(
+            worker=worker, person=person, idempotency_key=form_key, **fields
+        )
+    except ContactKeyReused:
+        contact, created = contact_log(
+            worker=worker, person=person, idempotency_key=uuid4(), **fields
+        )
+        return ContactSent(contact=contact, created=created, unsure=True)
+    return ContactSent(contact=contact, created=created, unsure=False)
 
 
 def contact_undo(*, worker: User, contact: Contact) -> bool:

@@ -5,12 +5,11 @@ such a text, a nickname say, goes out behind an apostrophe and is shown as text.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def spreadsheet_row(values: Iterable[Any]) -> list[Any]:
+def spreadsheet_row(values: Iterable[object]) -> list[object]:
     return [
         f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
         for value in values

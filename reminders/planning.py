@@ -27,7 +27,7 @@ from monitoring.indicators import Filters, coverage, hotspots_below_alert
 from outreach.indicators_contacts import Period
 from outreach.models import Referral
 from outreach.rules import NOT_SEEN_DAYS
-from outreach.selectors import due_people, people_not_seen
+from outreach.selectors_week import due_people, people_not_seen
 from programmes.models import RollEntry, Round
 from reminders.outbox import reminder_plan
 

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django import forms
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from members.notification_preferences import (
     notification_preference_save,
 )
 from members.roles import LoggedInRequest, Viewer, has_role
+from reminders.access import get_reminder_for_user, reminders_visible_to
 from reminders.planning import KIND_ROLE, KIND_TEXT
 
 if TYPE_CHECKING:
@@ -80,14 +80,10 @@ def _rows(reminders: Iterable[Reminder]) -> list[InboxRow]:
     ]
 
 
-def _delivered(user: User) -> QuerySet[Reminder]:
-    return Reminder.objects.filter(user=user, status=Reminder.Status.SENT)
-
-
 @require_http_methods(["GET"])
 def inbox(request: LoggedInRequest) -> HttpResponse:
     """Any logged-in person: their own delivered reminders, newest first."""
-    delivered = _delivered(request.user).order_by("-sent_at", "-pk")
+    delivered = reminders_visible_to(request.user).order_by("-sent_at", "-pk")
     waiting = delivered.filter(done_at__isnull=True)
     done = delivered.filter(done_at__isnull=False)[:DONE_SHOWN]
     return render(
@@ -98,7 +94,7 @@ def inbox(request: LoggedInRequest) -> HttpResponse:
 @require_POST
 def inbox_done(request: LoggedInRequest, pk: int) -> HttpResponse:
     """Mark one of one's own reminders done; someone else's is a 404."""
-    reminder = get_object_or_404(_delivered(request.user), pk=pk)
+    reminder = get_reminder_for_user(request, pk)
     if reminder.done_at is None:
         reminder.done_at = timezone.now()
         reminder.save(update_fields=["done_at"])
@@ -108,7 +104,11 @@ def inbox_done(request: LoggedInRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def inbox_done_all(request: LoggedInRequest) -> HttpResponse:
-    count = _delivered(request.user).filter(done_at__isnull=True).update(done_at=timezone.now())
+    count = (
+        reminders_visible_to(request.user)
+        .filter(done_at__isnull=True)
+        .update(done_at=timezone.now())
+    )
     if count:
         messages.success(request, _("Everything is marked as done."))
     return redirect("reminders:inbox")

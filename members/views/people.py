@@ -67,19 +67,20 @@ def person_register(request: LoggedInRequest) -> HttpResponse:
     return _find_or_register(request, register=True)
 
 
-def _find_or_register(request: LoggedInRequest, *, register: bool) -> HttpResponse:
+def _details_form(request: LoggedInRequest, *, registering: bool) -> PersonForm:
+    """The details are checked only when registering; a lookup just keeps what was typed."""
     hotspots = hotspots_visible_to(request.user)
+    only_own = not has_role(request.user, Role.COORDINATOR)
+    if registering:
+        return PersonForm(request.POST, hotspots=hotspots, hotspot_required=only_own)
+    initial = request.POST.dict() or None
+    return PersonForm(initial=initial, hotspots=hotspots, hotspot_required=only_own)
+
+
+def _find_or_register(request: LoggedInRequest, *, register: bool) -> HttpResponse:
     registering = register and request.POST.get("action") == "register"
     code_form = CodeForm(request.POST or None)
-    # The details are checked only when registering; a lookup just keeps what was typed.
-    only_own = not has_role(request.user, Role.COORDINATOR)
-    details_form = (
-        PersonForm(request.POST, hotspots=hotspots, hotspot_required=only_own)
-        if registering
-        else PersonForm(
-            initial=request.POST.dict() or None, hotspots=hotspots, hotspot_required=only_own
-        )
-    )
+    details_form = _details_form(request, registering=registering)
     if request.method == "POST" and code_form.is_valid():
         if not lookup_allowed(request):
             return too_many_lookups(request)

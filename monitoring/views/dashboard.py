@@ -16,14 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from members.models import User
+from members.models import Hotspot, Typology, User
 from members.roles import Role, role_required
 from monitoring import indicators, snapshots
 from monitoring.forms import DashboardFilterForm
 from monitoring.indicators_trends import TrendPoint
 from monitoring.services_dashboard import indicator_lines, line_chart, period_for
 from outreach.indicators_contacts import Period
-from outreach.models import Hotspot, Typology
 from outreach.spreadsheets import spreadsheet_row
 
 # Hotspots under the coverage alert listed on the page; the download has them all.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, ExpressionWrapper, F, IntegerField
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from members.ids import parse_id
 from members.lookup import lookup_allowed, too_many_lookups
 from members.models import Person
 from members.resend import resend_safe
-from members.roles import Role, has_role, role_required
+from members.roles import LoggedInRequest, Role, has_role, role_required
 from outreach import services
 from outreach.access import (
     activities_visible_to,
@@ -32,21 +32,20 @@ from outreach.access import (
     may_change_activity,
 )
 from outreach.forms import AttendeeSearchForm, GroupActivityForm
-from outreach.models import Attendance, GroupActivity
+from outreach.models import GroupActivity
+from outreach.selectors_activities import attendee_picks, attendees_named, attendees_registered
 
 STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 PAGE_SIZE = 20
 # People offered for a tap on the attendance page: enough for a small group, short on a phone.
 PICK_LIMIT = 10
-# What the attendance page shows of a person; the encrypted fields are not even decrypted.
-LISTED = ("nickname", "age_band", "hotspot__name")
 
 
 # --- Activities ------------------------------------------------------------------------------
 
 
 @role_required(*STAFF)
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: LoggedInRequest) -> HttpResponse:
     """Workers see the activities they may know of (see the module's docstring); coordinators
     see all. The number attending counts everyone, named or not."""
     today = timezone.localdate()
@@ -71,7 +70,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _activity_form(request: HttpRequest, activity: GroupActivity) -> GroupActivityForm:
+def _activity_form(request: LoggedInRequest, activity: GroupActivity) -> GroupActivityForm:
     coordinator = has_role(request.user, Role.COORDINATOR)
     # A worker's new activity belongs to one of their hotspots, or it would be out of their sight
     # once someone else facilitates it; only a coordinator opens one to the whole community.
@@ -87,7 +86,7 @@ def _activity_form(request: HttpRequest, activity: GroupActivity) -> GroupActivi
 
 @role_required(*STAFF)
 @resend_safe
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: LoggedInRequest) -> HttpResponse:
     form = _activity_form(request, GroupActivity())
     if request.method == "POST" and form.is_valid():
         activity = services.activity_save(activity=form.instance)
@@ -97,7 +96,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*STAFF)
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_edit(request: LoggedInRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request, pk, write=True)
     form = _activity_form(request, activity)
     if request.method == "POST" and form.is_valid():
@@ -111,7 +110,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*STAFF)
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_detail(request: LoggedInRequest, pk: int) -> HttpResponse:
     """A POST here is the attendee search, which changes nothing: a nickname typed in a GET
     form would end up in the address, the browser's history and the server's logs."""
     activity = get_activity_for_user(request, pk)
@@ -119,41 +118,17 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_detail(
-    request: HttpRequest,
+    request: LoggedInRequest,
     activity: GroupActivity,
     *,
     code_form: CodeForm,
     same_code: list[Person] | None = None,
 ) -> HttpResponse:
-    visible = Person.objects.visible_to(request.user)
-    came = Attendance.objects.filter(activity=activity).values("person")
-    # The attendees this user may see; the others are only counted.
-    named = list(
-        visible.filter(pk__in=came)
-        .select_related("hotspot")
-        .only(*LISTED)
-        .order_by("nickname", "pk")
-    )
-    registered = Attendance.objects.filter(activity=activity).count()
-
-    searching = request.method == "POST" and "q" in request.POST
-    search = AttendeeSearchForm(request.POST if searching else None)
-    typed = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    pickable = (
-        visible.filter(erased_at__isnull=True)
-        .exclude(pk__in=came)
-        .select_related("hotspot")
-        .only(*LISTED)
-        .order_by("nickname", "pk")
-    )
-    if typed:
-        pickable = pickable.filter(nickname__icontains=typed)
-    elif activity.hotspot_id is not None:
-        pickable = pickable.filter(hotspot_id=activity.hotspot_id)
-    else:
-        pickable = pickable.none()
+    named = attendees_named(activity, request.user)
+    registered = attendees_registered(activity)
+    search, typed = _search(request)
     # One more than shown tells whether to ask for more letters.
-    picks = list(pickable[: PICK_LIMIT + 1])
+    picks = attendee_picks(activity, request.user, typed, PICK_LIMIT + 1)
     return render(
         request,
         "outreach/groupactivity_detail.html",
@@ -174,7 +149,14 @@ def _render_detail(
     )
 
 
-def _person_from_post(request: HttpRequest) -> Person:
+def _search(request: LoggedInRequest) -> tuple[AttendeeSearchForm, str]:
+    """The attendee search as sent (see activity_detail), and the nickname typed."""
+    searching = request.method == "POST" and "q" in request.POST
+    search = AttendeeSearchForm(request.POST if searching else None)
+    return search, (search.cleaned_data["q"].strip() if search.is_valid() else "")
+
+
+def _person_from_post(request: LoggedInRequest) -> Person:
     """The person tapped on the list: 404 unless this user may see them."""
     person_pk = parse_id(request.POST.get("person"))
     if person_pk is None:
@@ -186,7 +168,7 @@ def _person_from_post(request: HttpRequest) -> Person:
 @require_POST
 @role_required(*STAFF)
 @resend_safe
-def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance_add(request: LoggedInRequest, pk: int) -> HttpResponse:
     """A tap on someone from the short list, or the parts of their code."""
     activity = get_activity_for_user(request, pk)
     if "person" in request.POST:
@@ -215,7 +197,7 @@ def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, activity, code_form=code_form, same_code=same_code)
 
 
-def _add(request: HttpRequest, activity: GroupActivity, person: Person) -> HttpResponse:
+def _add(request: LoggedInRequest, activity: GroupActivity, person: Person) -> HttpResponse:
     if services.attendance_add(actor=request.user, activity=activity, person=person):
         messages.success(request, _("%(name)s is on the list.") % {"name": person.label})
     else:
@@ -225,7 +207,7 @@ def _add(request: HttpRequest, activity: GroupActivity, person: Person) -> HttpR
 
 @require_POST
 @role_required(*STAFF)
-def attendance_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance_remove(request: LoggedInRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request, pk)
     person = _person_from_post(request)
     if services.attendance_remove(actor=request.user, activity=activity, person=person):

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
-from uuid import uuid4
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -25,7 +23,7 @@ from members.ids import parse_id
 from members.lookup import lookup_allowed, too_many_lookups
 from members.models import AccessLog, Person
 from members.resend import offer_undo, resend_safe
-from members.roles import Role, has_role, role_required
+from members.roles import LoggedInRequest, Role, has_role, role_required
 from members.services import access_log_write
 from outreach import rules, services
 from outreach.access import contacts_visible_to
@@ -45,7 +43,7 @@ def latest_assessment(person: Person) -> RiskAssessment | None:
 
 @role_required(*STAFF)
 @resend_safe
-def contact_create(request: HttpRequest) -> HttpResponse:
+def contact_create(request: LoggedInRequest) -> HttpResponse:
     posting = request.method == "POST"
     if posting and not has_role(request.user, Role.OUTREACH_WORKER):
         # Coordinators may see the form; contacts are logged by the workers who made them.
@@ -56,7 +54,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST) if posting else ContactForm(initial=_initial(request, person))
     code_not_found = False
     if posting:
-        if person is None:
+        if code_form is not None:  # no person given: the worker typed their code
             if code_form.is_valid() and not lookup_allowed(request):
                 return too_many_lookups(request)
             person, code_not_found = _person_by_code(request, code_form)
@@ -67,6 +65,18 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         if person is not None:
             # What comes back on screen is a look at the record.
             access_log_write(actor=request.user, person=person, action=AccessLog.Action.VIEW)
+    shown_code_form = code_form if person is None else None
+    return _render_form(request, form, person, shown_code_form, code_not_found=code_not_found)
+
+
+def _render_form(
+    request: LoggedInRequest,
+    form: ContactForm,
+    person: Person | None,
+    code_form: CodeForm | None,
+    *,
+    code_not_found: bool,
+) -> HttpResponse:
     assessment = latest_assessment(person) if person is not None else None
     priority = assessment is not None and assessment.is_priority
     return render(
@@ -74,7 +84,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         "outreach/contact_form.html",
         {
             "form": form,
-            "code_form": code_form if person is None else None,
+            "code_form": code_form,
             "code_not_found": code_not_found,
             "person": person,
             "priority": priority,
@@ -85,7 +95,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _person_chosen(request: HttpRequest, *, posting: bool) -> Person | None:
+def _person_chosen(request: LoggedInRequest, *, posting: bool) -> Person | None:
     """The person given by id (?person= from their page, or the hidden field once found), or
     None when the worker is to type the code. A POST is logged by the service or on re-display."""
     raw = request.POST.get("person", "") if posting else request.GET.get("person", "")
@@ -101,7 +111,7 @@ def _person_chosen(request: HttpRequest, *, posting: bool) -> Person | None:
     return person
 
 
-def _person_by_code(request: HttpRequest, code_form: Any) -> tuple[Person | None, bool]:
+def _person_by_code(request: LoggedInRequest, code_form: CodeForm) -> tuple[Person | None, bool]:
     """The one person this worker may see with the typed code. Otherwise the reason goes beside
     the code fields; the second value says whether to offer registering them."""
     if not code_form.is_valid():
@@ -126,8 +136,8 @@ def _person_by_code(request: HttpRequest, code_form: Any) -> tuple[Person | None
     return None, True
 
 
-def _initial(request: HttpRequest, person: Person | None) -> dict[str, Any]:
-    initial: dict[str, Any] = {
+def _initial(request: LoggedInRequest, person: Person | None) -> dict[str, object]:
+    initial: dict[str, object] = {
         "contacted_on": timezone.localdate(),
         "kind": Contact.Kind.ONE_TO_ONE,
         **dict.fromkeys(COMMODITIES, 0),
@@ -160,29 +170,31 @@ def _suggestion(form: ContactForm, *, priority: bool) -> int | None:
     return rules.condoms_to_give(need, priority=priority)
 
 
-def _save(request: HttpRequest, form: ContactForm, person: Person) -> HttpResponse | None:
+def _save(request: LoggedInRequest, form: ContactForm, person: Person) -> HttpResponse | None:
     """Save and redirect, or None with the reason added to the form. A form sent again with
-    other answers (its key already saved another contact) is saved as a new contact with an
-    Undo: the server cannot tell a correction from a second contact, and never drops one."""
-    fields = dict(form.cleaned_data)
-    unsure = False
+    other answers is saved as a new contact with an Undo (services.contact_log_sent)."""
     try:
-        contact, created = services.contact_log(
+        sent = services.contact_log_sent(
             worker=request.user,
             person=person,
-            idempotency_key=request.form_key,  # type: ignore[attr-defined]
-            **fields,
-        )
-    except services.ContactKeyReused:
-        unsure = True
-        contact, created = services.contact_log(
-            worker=request.user, person=person, idempotency_key=uuid4(), **fields
+            # Set by resend_safe: the page's key, the same however many times the form is sent.
+            form_key=request.form_key,  # type: ignore[attr-defined]
+            **form.cleaned_data,
         )
     except services.ContactWithoutHotspot:
         form.add_error(
             None, _("This person has no main hotspot. Add one to their details, then log again.")
         )
         return None
+    _say_saved(request, sent)
+    if sent.contact.violence_reported:
+        return redirect("outreach:incident_create", pk=sent.contact.pk)
+    return redirect("outreach:person_detail", pk=person.pk)
+
+
+def _say_saved(request: LoggedInRequest, sent: services.ContactSent) -> None:
+    """Tell the worker what was saved; offer an Undo when it may be a contact sent twice."""
+    contact, created, unsure = sent.contact, sent.created, sent.unsure
     twin = None if unsure or not created else _twin(contact)
     if not created:
         messages.info(request, _("This contact was already saved."))
@@ -207,9 +219,6 @@ def _save(request: HttpRequest, form: ContactForm, person: Person) -> HttpRespon
         messages.success(request, _("Contact saved."))
     if created and (unsure or twin is not None):
         offer_undo(request, reverse("outreach:contact_undo", args=[contact.pk]))
-    if contact.violence_reported:
-        return redirect("outreach:incident_create", pk=contact.pk)
-    return redirect("outreach:person_detail", pk=person.pk)
 
 
 # Fields that make two contacts of the same worker and person look like one sent twice.
@@ -235,7 +244,7 @@ def _twin(contact: Contact) -> Contact | None:
 
 @require_POST
 @role_required(Role.OUTREACH_WORKER)
-def contact_undo(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_undo(request: LoggedInRequest, pk: int) -> HttpResponse:
     """Undo a contact just saved (offered when it may have been sent twice). Only its own worker,
     only for a few minutes, only while nothing else was written about it."""
     contact = contacts_visible_to(request.user).filter(pk=pk, worker=request.user).first()
@@ -283,7 +292,17 @@ def _goods_given(contact: Contact) -> list[str]:
     return [phrase % {"n": n} for phrase, n in zip(phrases, numbers, strict=True) if n]
 
 
-def person_outreach(request: HttpRequest, person: Person) -> PersonOutreach:
+def _label(contacts: list[Contact]) -> None:
+    """Add what the person's page shows of each contact: no fields of the model, attributes
+    its template (members/person_detail.html) reads."""
+    topics = dict(Contact.Topic.choices)
+    for contact in contacts:
+        labels = [topics[t] for t in contact.topics if t in topics]
+        contact.goods_given = _goods_given(contact)  # type: ignore[attr-defined]
+        contact.topic_labels = labels  # type: ignore[attr-defined]
+
+
+def person_outreach(request: LoggedInRequest, person: Person) -> PersonOutreach:
     """Contacts, latest risk assessment and open violence follow-ups of a person whose record
     the caller has already fetched through get_person_for_user. Four queries: the contacts,
     the assessment, its factors, the follow-ups."""
@@ -292,10 +311,7 @@ def person_outreach(request: HttpRequest, person: Person) -> PersonOutreach:
         .filter(person=person)
         .order_by("-contacted_on", "-pk")[:CONTACTS_SHOWN]
     )
-    topics = dict(Contact.Topic.choices)
-    for contact in contacts:
-        contact.goods_given = _goods_given(contact)  # type: ignore[attr-defined]
-        contact.topic_labels = [topics[t] for t in contact.topics if t in topics]  # type: ignore[attr-defined]
+    _label(contacts)
     assessment = (
         RiskAssessment.objects.filter(person=person)
         .order_by("-assessed_on", "-pk")

@@ -7,18 +7,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from members.access import get_hotspot_for_user, hotspots_visible_to
+from members.models import Assignment
 from members.resend import resend_safe
-from members.roles import Role, has_role, role_required
+from members.roles import LoggedInRequest, Role, has_role, role_required
 from outreach import services
-from outreach.access import get_hotspot_for_user, hotspots_visible_to
 from outreach.forms import AssignmentForm, HotspotForm, SizeEstimateForm
-from outreach.models import Assignment
 from outreach.rules import ACTIVE_DAYS, CASELOAD_RANGE, CASELOAD_TARGET
 from outreach.selectors_hotspots import (
     active_people,
@@ -31,7 +31,7 @@ STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 
 
 @role_required(*STAFF)
-def hotspot_list(request: HttpRequest) -> HttpResponse:
+def hotspot_list(request: LoggedInRequest) -> HttpResponse:
     # Two queries however many hotspots: the hotspots with their active people counted in a
     # subquery, and the latest size estimate of each.
     today = timezone.localdate()
@@ -40,7 +40,8 @@ def hotspot_list(request: HttpRequest) -> HttpResponse:
     )
     estimates = estimates_for(hotspots, today)
     for hotspot in hotspots:
-        hotspot.latest_estimate = estimates.get(hotspot.pk)
+        # Read by the template beside the annotated count; no field of the model.
+        hotspot.latest_estimate = estimates.get(hotspot.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "outreach/hotspot_list.html",
@@ -53,11 +54,13 @@ def hotspot_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*STAFF)
-def hotspot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def hotspot_detail(request: LoggedInRequest, pk: int) -> HttpResponse:
     # Through the access helper: only its own workers and coordinators may read the safety notes.
     today = timezone.localdate()
     hotspot = get_hotspot_for_user(request, pk)
-    hotspot.active_people = active_people(today).filter(hotspot=hotspot).count()
+    count = active_people(today).filter(hotspot=hotspot).count()
+    # The list's annotation, counted here for one hotspot: the same template partial reads it.
+    hotspot.active_people = count  # type: ignore[attr-defined]
     estimates = list(hotspot.size_estimates.order_by("-estimated_on"))
     assignments = list(
         hotspot.assignments.select_related("worker").order_by("-starts_on", "worker__username")
@@ -81,7 +84,7 @@ def hotspot_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 @resend_safe
-def hotspot_create(request: HttpRequest) -> HttpResponse:
+def hotspot_create(request: LoggedInRequest) -> HttpResponse:
     form = HotspotForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         hotspot = services.hotspot_save(hotspot=form.instance)
@@ -91,7 +94,7 @@ def hotspot_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def hotspot_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def hotspot_edit(request: LoggedInRequest, pk: int) -> HttpResponse:
     hotspot = get_hotspot_for_user(request, pk)
     form = HotspotForm(request.POST or None, instance=hotspot)
     if request.method == "POST" and form.is_valid():
@@ -103,7 +106,7 @@ def hotspot_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 @resend_safe
-def size_estimate_create(request: HttpRequest, pk: int) -> HttpResponse:
+def size_estimate_create(request: LoggedInRequest, pk: int) -> HttpResponse:
     hotspot = get_hotspot_for_user(request, pk)
     form = SizeEstimateForm(request.POST or None, hotspot=hotspot)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +123,7 @@ def size_estimate_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 @resend_safe
-def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_create(request: LoggedInRequest, pk: int) -> HttpResponse:
     hotspot = get_hotspot_for_user(request, pk)
     form = AssignmentForm(request.POST or None, hotspot=hotspot)
     if request.method == "POST" and form.is_valid():
@@ -136,7 +139,7 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_end(request: LoggedInRequest, pk: int) -> HttpResponse:
     assignment = (
         Assignment.objects.filter(hotspot__in=hotspots_visible_to(request.user).values("pk"))
         .select_related("worker", "hotspot")
@@ -157,7 +160,7 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: LoggedInRequest) -> HttpResponse:
     # Three queries however many workers and people (see selectors_hotspots.caseloads).
     low, high = CASELOAD_RANGE
     return render(

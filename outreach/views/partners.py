@@ -3,23 +3,28 @@ referrals they received and completed. Coordinators keep it up to date."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.resend import resend_safe
-from members.roles import Role, has_role, role_required
+from members.roles import LoggedInRequest, Role, has_role, role_required
 from outreach import services
 from outreach.access import get_partner_for_user
 from outreach.forms import PartnerForm
 from outreach.models import Partner, Service
+from outreach.selectors_partners import ReferralCounts, partners_with_counts
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 # The directory counts the referrals of the last year.
@@ -52,21 +57,37 @@ def _counted_since(today: date) -> date:
 
 
 @role_required(*STAFF)
-def partner_list(request: HttpRequest) -> HttpResponse:
+def partner_list(request: LoggedInRequest) -> HttpResponse:
     coordinator = has_role(request.user, Role.COORDINATOR)
     since = _counted_since(timezone.localdate())
-    recent = Q(referrals__made_on__gte=since)
-    # One query whatever the numbers: every partner with its two counts.
-    partners = Partner.objects.annotate(
-        made=Count("referrals", filter=recent),
-        completed=Count("referrals", filter=recent & Q(referrals__attended_on__isnull=False)),
-    ).order_by("-is_active", "name")
-    if not coordinator:
-        partners = partners.filter(is_active=True)
     service = request.GET.get("service", "")
     if service not in Service.values:
         service = ""
     min_cell = settings.SMALL_CELL_MIN
+    # One query whatever the numbers: every partner with its two counts.
+    partners = partners_with_counts(since, active_only=not coordinator)
+    return render(
+        request,
+        "outreach/partner_list.html",
+        {
+            "rows": _rows(partners, service, min_cell=None if coordinator else min_cell),
+            "services": Service.choices,
+            "service": service,
+            "since": since,
+            "min_cell": min_cell,
+            "can_edit": coordinator,
+        },
+    )
+
+
+def _rows(
+    partners: Iterable[WithAnnotations[Partner, ReferralCounts]],
+    service: str,
+    *,
+    min_cell: int | None,
+) -> list[PartnerRow]:
+    """The directory's rows, only partners listing `service` if one is chosen; counts under
+    `min_cell` hidden (None: coordinators see every count)."""
     labels = dict(Service.choices)
     rows = []
     # Services are a short JSON list, filtered here: the same on SQLite and PostgreSQL.
@@ -75,7 +96,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
             continue
         made, completed = (
             (partner.made, partner.completed)
-            if coordinator
+            if min_cell is None
             else shown_counts(partner.made, partner.completed, min_cell)
         )
         rows.append(
@@ -86,23 +107,12 @@ def partner_list(request: HttpRequest) -> HttpResponse:
                 completed=completed,
             )
         )
-    return render(
-        request,
-        "outreach/partner_list.html",
-        {
-            "rows": rows,
-            "services": Service.choices,
-            "service": service,
-            "since": since,
-            "min_cell": min_cell,
-            "can_edit": coordinator,
-        },
-    )
+    return rows
 
 
 @role_required(Role.COORDINATOR)
 @resend_safe
-def partner_create(request: HttpRequest) -> HttpResponse:
+def partner_create(request: LoggedInRequest) -> HttpResponse:
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.partner_save(partner=form.instance)
@@ -112,7 +122,7 @@ def partner_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_edit(request: LoggedInRequest, pk: int) -> HttpResponse:
     partner = get_partner_for_user(request, pk)
     form = PartnerForm(request.POST or None, instance=partner)
     if request.method == "POST" and form.is_valid():

@@ -3,12 +3,13 @@ up to three times when the person does not turn up."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, QuerySet
+from django.forms import BaseForm
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,72 +17,79 @@ from django.views.decorators.http import require_POST
 
 from members.access import get_person_for_user, is_staff
 from members.ids import parse_id
-from members.models import AccessLog
+from members.models import AccessLog, Person
 from members.resend import resend_safe
-from members.roles import Role, role_required
+from members.roles import LoggedInRequest, Role, role_required
 from members.services import access_log_write
 from outreach import services
 from outreach.access import contacts_visible_to, get_referral_for_user, referrals_visible_to
 from outreach.forms import AttendedForm, OutcomeForm, ReferralForm, TracingForm
-from outreach.models import Partner, Referral, Service
+from outreach.models import Contact, Referral
 from outreach.rules import MAX_TRACING_ATTEMPTS
+from outreach.selectors_partners import partners_offering
 
 STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 PAGE_SIZE = 25
 SHOW = ("open", "overdue", "all")
 
 
-def _partners_offering(service: str) -> tuple[Any, bool]:
-    """Active partners, only those listing `service` if any does; and whether any does."""
-    partners = Partner.objects.filter(is_active=True).order_by("name")
-    if service not in Service.values:
-        return partners, False
-    # Services are a short JSON list, matched here: the same on SQLite and PostgreSQL.
-    offering = [p.pk for p in partners if service in p.services]
-    return (partners.filter(pk__in=offering), True) if offering else (partners, False)
-
-
 @role_required(*STAFF)
 @resend_safe
-def referral_create(request: HttpRequest, person_pk: int) -> HttpResponse:
+def referral_create(request: LoggedInRequest, person_pk: int) -> HttpResponse:
     """One form. "Only partners offering this service" narrows the partner list without
     JavaScript: the form comes back with what was typed and fewer partners. It posts, so the
     service asked for never lands in the address bar or the history of a shared phone."""
-    posting = request.method == "POST"
-    referring = posting and request.POST.get("action") == "refer"
+    referring = request.method == "POST" and request.POST.get("action") == "refer"
     person = get_person_for_user(request, person_pk, write=True, log=not referring)
     contacts = contacts_visible_to(request.user).filter(person=person)
     if referring:
-        form = ReferralForm(request.POST, partners=_partners_offering("")[0], contacts=contacts)
-        if form.is_valid():
-            try:
-                referral = services.referral_make(
-                    actor=request.user, person=person, **form.cleaned_data
-                )
-            except services.ReferralRefused as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Referral made."))
-                return redirect("outreach:referral_detail", pk=referral.pk)
-        # A refused referral is still a look at the record.
-        access_log_write(actor=request.user, person=person, action=AccessLog.Action.VIEW)
+        form = ReferralForm(request.POST, partners=partners_offering("")[0], contacts=contacts)
+        made = _refer(request, form, person)
+        if made is not None:
+            return made
     else:
-        if posting:
-            initial = {k: v for k, v in request.POST.items() if k in ReferralForm.base_fields}
-        else:
-            # A contact's page may link here with ?contact=<id>: a number, nothing personal.
-            contact = parse_id(request.GET.get("contact"))
-            initial = {"contact": str(contact)} if contact is not None else {}
-        service = initial.get("service", "")
-        partners, matched = _partners_offering(service)
-        if service and not matched:
-            messages.info(request, _("No partner lists this service yet: all are shown."))
-        form = ReferralForm(initial=initial, partners=partners, contacts=contacts)
+        form = _narrowed_form(request, contacts)
     return render(request, "outreach/referral_form.html", {"form": form, "person": person})
 
 
+def _refer(request: LoggedInRequest, form: ReferralForm, person: Person) -> HttpResponse | None:
+    """Make the referral and redirect, or None with the reason added to the form."""
+    if form.is_valid():
+        try:
+            referral = services.referral_make(
+                actor=request.user, person=person, **form.cleaned_data
+            )
+        except services.ReferralRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Referral made."))
+            return redirect("outreach:referral_detail", pk=referral.pk)
+    # A refused referral is still a look at the record.
+    access_log_write(actor=request.user, person=person, action=AccessLog.Action.VIEW)
+    return None
+
+
+def _narrowed_form(request: LoggedInRequest, contacts: QuerySet[Contact]) -> ReferralForm:
+    """The form as typed so far (or as linked), its partners narrowed to the service chosen."""
+    if request.method == "POST":
+        initial = {
+            name: request.POST.get(name, "")
+            for name in ReferralForm.base_fields
+            if name in request.POST
+        }
+    else:
+        # A contact's page may link here with ?contact=<id>: a number, nothing personal.
+        contact = parse_id(request.GET.get("contact"))
+        initial = {"contact": str(contact)} if contact is not None else {}
+    service = initial.get("service", "")
+    partners, matched = partners_offering(service)
+    if service and not matched:
+        messages.info(request, _("No partner lists this service yet: all are shown."))
+    return ReferralForm(initial=initial, partners=partners, contacts=contacts)
+
+
 @role_required(*STAFF)
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: LoggedInRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     if show not in SHOW:
         show = "open"
@@ -111,7 +119,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail(request: HttpRequest, referral: Referral, **forms: Any) -> HttpResponse:
+def _detail(request: LoggedInRequest, referral: Referral, **forms: BaseForm) -> HttpResponse:
     """The referral page, with any form that came back with errors in place of a blank one."""
     if is_staff(request.user) and referral.person.user_id != request.user.pk:
         access_log_write(
@@ -139,11 +147,13 @@ def _detail(request: HttpRequest, referral: Referral, **forms: Any) -> HttpRespo
 
 @role_required(*STAFF)
 @resend_safe
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail(request: LoggedInRequest, pk: int) -> HttpResponse:
     return _detail(request, get_referral_for_user(request, pk))
 
 
-def _done(request: HttpRequest, referral: Referral, change: Any, success: str) -> HttpResponse:
+def _done(
+    request: LoggedInRequest, referral: Referral, change: Callable[[], object], success: str
+) -> HttpResponse:
     """Run a status change; a refusal (the referral moved on meanwhile) becomes a message."""
     try:
         change()
@@ -156,7 +166,7 @@ def _done(request: HttpRequest, referral: Referral, change: Any, success: str) -
 
 @require_POST
 @role_required(*STAFF)
-def referral_attended(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_attended(request: LoggedInRequest, pk: int) -> HttpResponse:
     referral = get_referral_for_user(request, pk)
     form = AttendedForm(request.POST, referral=referral)
     if not form.is_valid():
@@ -173,7 +183,7 @@ def referral_attended(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*STAFF)
-def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_outcome(request: LoggedInRequest, pk: int) -> HttpResponse:
     referral = get_referral_for_user(request, pk)
     form = OutcomeForm(request.POST, referral=referral)
     if not form.is_valid():
@@ -190,7 +200,7 @@ def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*STAFF)
-def referral_not_completed(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_not_completed(request: LoggedInRequest, pk: int) -> HttpResponse:
     referral = get_referral_for_user(request, pk)
     return _done(
         request,
@@ -203,7 +213,7 @@ def referral_not_completed(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*STAFF)
 @resend_safe
-def tracing_create(request: HttpRequest, pk: int) -> HttpResponse:
+def tracing_create(request: LoggedInRequest, pk: int) -> HttpResponse:
     referral = get_referral_for_user(request, pk)
     form = TracingForm(request.POST, referral=referral)
     if not form.is_valid():

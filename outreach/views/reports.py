@@ -6,23 +6,30 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from common.suppression import small_cell_minimum, suppress
+from common.suppression import SuppressedTable, small_cell_minimum, suppress
+from members.access import hotspots_visible_to
 from members.models import User
-from members.roles import Role, role_required
+from members.roles import LoggedInRequest, Role, role_required
 from outreach import services
-from outreach.access import contacts_visible_to, hotspots_visible_to
+from outreach.access import contacts_visible_to
 from outreach.forms import ContactFilterForm
-from outreach.indicators_contacts import COMMODITIES, Period, by_hotspot_and_month, in_period
+from outreach.indicators_contacts import (
+    COMMODITIES,
+    HotspotMonthFigures,
+    Period,
+    by_hotspot_and_month,
+    in_period,
+)
 from outreach.models import Contact
 from outreach.spreadsheets import spreadsheet_row
 
@@ -30,9 +37,18 @@ PAGE_SIZE = 50
 # Rows fetched at a time while a large export streams: memory stays flat.
 EXPORT_CHUNK = 2000
 FORMATS = ("aggregate", "rows")
+# Only what the list shows is loaded: nothing encrypted is decrypted on its page.
+LISTED = (
+    "contacted_on",
+    "kind",
+    *COMMODITIES,
+    "person__nickname",
+    "hotspot__name",
+    "worker__username",
+)
 
 
-def _filter_form(request: HttpRequest, data: Any) -> ContactFilterForm:
+def _filter_form(request: LoggedInRequest, data: QueryDict) -> ContactFilterForm:
     # Anyone ever assigned to a hotspot, so a worker who has left can still be chosen. Names
     # only: the hotspots' encrypted safety notes are not decrypted to fill a menu.
     workers = (
@@ -45,7 +61,7 @@ def _filter_form(request: HttpRequest, data: Any) -> ContactFilterForm:
     return ContactFilterForm(data, hotspots=hotspots, workers=workers)
 
 
-def _selected(request: HttpRequest, form: ContactFilterForm) -> QuerySet[Contact]:
+def _selected(request: LoggedInRequest, form: ContactFilterForm) -> QuerySet[Contact]:
     """The contacts this coordinator may see that match valid filters (form.is_valid() first)."""
     contacts = in_period(contacts_visible_to(request.user), form.period())
     filters = {
@@ -57,19 +73,14 @@ def _selected(request: HttpRequest, form: ContactFilterForm) -> QuerySet[Contact
 
 
 def _render_list(
-    request: HttpRequest, form: ContactFilterForm, contacts: QuerySet[Contact], status: int = 200
+    request: LoggedInRequest,
+    form: ContactFilterForm,
+    contacts: QuerySet[Contact],
+    status: int = 200,
 ) -> HttpResponse:
-    # Only what the list shows is loaded: nothing encrypted is decrypted on this page.
     contacts = (
         contacts.select_related("person", "hotspot", "worker")
-        .only(
-            "contacted_on",
-            "kind",
-            *COMMODITIES,
-            "person__nickname",
-            "hotspot__name",
-            "worker__username",
-        )
+        .only(*LISTED)
         .order_by("-contacted_on", "-pk")
     )
     page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -87,7 +98,7 @@ def _render_list(
 
 
 @role_required(Role.COORDINATOR)
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: LoggedInRequest) -> HttpResponse:
     # Queries, however many contacts: the count, one page of contacts with their people,
     # hotspots and workers, and the hotspots and workers of the filter (plus one each to check
     # a chosen hotspot or worker).
@@ -103,8 +114,9 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(Role.COORDINATOR)
-def contact_export(request: HttpRequest) -> HttpResponse:
+# role_required is typed for an HttpResponse; this view streams its CSV (StreamingHttpResponse).
+@role_required(Role.COORDINATOR)  # type: ignore[arg-type]
+def contact_export(request: LoggedInRequest) -> HttpResponseBase:
     form = _filter_form(request, request.GET)
     export_format = request.GET.get("format", "")
     if not form.is_valid() or export_format not in FORMATS:
@@ -130,7 +142,7 @@ class _Echo:
         return value
 
 
-def _csv_response(lines: Iterable[Sequence[Any]], filename: str) -> StreamingHttpResponse:
+def _csv_response(lines: Iterable[Sequence[object]], filename: str) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def stream() -> Iterator[str]:
@@ -150,8 +162,8 @@ def _goods_headers() -> list[str]:
 
 
 def _aggregate_lines(
-    request: HttpRequest, contacts: QuerySet[Contact], period: Period | None
-) -> list[list[Any]]:
+    request: LoggedInRequest, contacts: QuerySet[Contact], period: Period | None
+) -> list[Sequence[object]]:
     """Counts by hotspot and month, with totals. Contacts and people reached hide their small
     counts and complements (common.suppression); goods are counts of items, not people."""
     figures = by_hotspot_and_month(contacts, period)
@@ -161,36 +173,47 @@ def _aggregate_lines(
         .values_list("pk", "name")
     )
     hotspot_ids = sorted(figures.hotspot_ids, key=lambda pk: (names.get(pk, ""), pk))
-    months = figures.months
-    tables = {}
-    for measure in ("contacts", "people"):
-        tables[measure] = suppress(
-            [[figures.cell(h, m)[measure] for m in months] for h in hotspot_ids],
+    tables = {
+        measure: suppress(
+            [[figures.cell(h, m)[measure] for m in figures.months] for h in hotspot_ids],
             row_totals=[figures.by_hotspot[h][measure] for h in hotspot_ids],
-            column_totals=[figures.by_month.get(m, {}).get(measure, 0) for m in months],
+            column_totals=[figures.by_month.get(m, {}).get(measure, 0) for m in figures.months],
             total=figures.overall[measure],
         )
+        for measure in ("contacts", "people")
+    }
+    header = [_("Hotspot"), _("Month"), _("Contacts"), _("People reached"), *_goods_headers()]
+    body = _figure_lines(figures, [(pk, names.get(pk, "")) for pk in hotspot_ids], tables)
+    return [header, *body, *_notes(tables["people"].minimum)]
+
+
+def _figure_lines(
+    figures: HotspotMonthFigures,
+    hotspots: list[tuple[int, str]],
+    tables: dict[str, SuppressedTable],
+) -> list[Sequence[object]]:
+    """A line per hotspot and month, per hotspot, per month and overall, in the tables' order."""
 
     def line(
         place: str, when: str, row: int | None, column: int | None, goods: dict[str, int]
-    ) -> list[Any]:
+    ) -> list[object]:
         counts = [tables["contacts"].show(row, column), tables["people"].show(row, column)]
         return [place, when, *counts, *(goods.get(name, 0) for name in COMMODITIES)]
 
     all_months, all_hotspots = _("All months"), _("All hotspots")
-    lines: list[list[Any]] = [
-        [_("Hotspot"), _("Month"), _("Contacts"), _("People reached"), *_goods_headers()]
-    ]
-    for i, hotspot_id in enumerate(hotspot_ids):
-        name = names.get(hotspot_id, "")
-        for j, month in enumerate(months):
+    lines: list[Sequence[object]] = []
+    for i, (hotspot_id, name) in enumerate(hotspots):
+        for j, month in enumerate(figures.months):
             lines.append(line(name, f"{month:%Y-%m}", i, j, figures.cell(hotspot_id, month)))
         lines.append(line(name, all_months, i, None, figures.by_hotspot[hotspot_id]))
-    for j, month in enumerate(months):
+    for j, month in enumerate(figures.months):
         lines.append(line(all_hotspots, f"{month:%Y-%m}", None, j, figures.by_month.get(month, {})))
     lines.append(line(all_hotspots, all_months, None, None, figures.overall))
-    minimum = tables["people"].minimum
-    lines += [
+    return lines
+
+
+def _notes(minimum: int) -> list[Sequence[object]]:
+    return [
         [],
         [
             _("<%(min)d: fewer than %(min)d, hidden to protect the people counted.")
@@ -199,10 +222,9 @@ def _aggregate_lines(
         [_("Empty: hidden as well, so that a hidden count cannot be worked out from the totals.")],
         [_("People reached: each person once per line, however many contacts they had.")],
     ]
-    return lines
 
 
-def _contact_lines(contacts: QuerySet[Contact]) -> Iterator[Sequence[Any]]:
+def _contact_lines(contacts: QuerySet[Contact]) -> Iterator[Sequence[object]]:
     """One line per contact, read in chunks as the file streams. Nothing encrypted, no topics
     and no violence report: a person is a number, a worker a login name."""
     # Translated now, in the request's language, not later while the file streams.
@@ -220,7 +242,7 @@ def _contact_lines(contacts: QuerySet[Contact]) -> Iterator[Sequence[Any]]:
         "pk", "contacted_on", "person_id", "hotspot__name", "worker__username", "kind", *COMMODITIES
     )
 
-    def lines() -> Iterator[Sequence[Any]]:
+    def lines() -> Iterator[Sequence[object]]:
         yield header
         for pk, day, person_id, hotspot, worker, kind, *goods in rows.iterator(EXPORT_CHUNK):
             yield [pk, f"{day:%Y-%m-%d}", person_id, hotspot, worker, kinds.get(kind, kind), *goods]

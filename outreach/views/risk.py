@@ -4,14 +4,14 @@ More than PRIORITY_FACTORS of them makes the person a priority, contacted weekly
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from members.access import get_person_for_user
-from members.models import AccessLog
+from members.models import AccessLog, Person
 from members.resend import resend_safe
-from members.roles import Role, role_required
+from members.roles import LoggedInRequest, Role, role_required
 from members.services import access_log_write
 from outreach import rules, services
 from outreach.forms import RiskAssessmentForm
@@ -22,7 +22,7 @@ STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 
 @role_required(*STAFF)
 @resend_safe
-def risk_assess(request: HttpRequest, pk: int) -> HttpResponse:
+def risk_assess(request: LoggedInRequest, pk: int) -> HttpResponse:
     posting = request.method == "POST"
     person = get_person_for_user(request, pk, write=True, log=not posting)
     latest = latest_assessment(person)
@@ -31,17 +31,7 @@ def risk_assess(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = RiskAssessmentForm(request.POST if posting else None, initial=initial)
     if posting and form.is_valid():
-        assessment = services.risk_assess(
-            actor=request.user,
-            person=person,
-            factors=list(form.cleaned_data["factors"]),
-            reassess_on=form.cleaned_data["reassess_on"],
-        )
-        if assessment.is_priority:
-            messages.success(request, _("Saved. They are a priority: contact them every week."))
-        else:
-            messages.success(request, _("Saved. Contact them at least once a month."))
-        return redirect("outreach:person_detail", pk=person.pk)
+        return _assess(request, person, form)
     if posting:
         # A refused save is still a look at the record.
         access_log_write(actor=request.user, person=person, action=AccessLog.Action.VIEW)
@@ -55,3 +45,17 @@ def risk_assess(request: HttpRequest, pk: int) -> HttpResponse:
             "priority_factors": rules.PRIORITY_FACTORS,
         },
     )
+
+
+def _assess(request: LoggedInRequest, person: Person, form: RiskAssessmentForm) -> HttpResponse:
+    assessment = services.risk_assess(
+        actor=request.user,
+        person=person,
+        factors=list(form.cleaned_data["factors"]),
+        reassess_on=form.cleaned_data["reassess_on"],
+    )
+    if assessment.is_priority:
+        messages.success(request, _("Saved. They are a priority: contact them every week."))
+    else:
+        messages.success(request, _("Saved. Contact them at least once a month."))
+    return redirect("outreach:person_detail", pk=person.pk)

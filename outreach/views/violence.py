@@ -4,14 +4,14 @@ outreach workers and coordinators only; for anyone else it does not exist."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.models import AccessLog
 from members.resend import resend_safe
-from members.roles import Role, role_required
+from members.roles import LoggedInRequest, Role, role_required
 from members.services import access_log_write
 from outreach import services
 from outreach.access import get_contact_for_user, get_incident_for_user
@@ -23,7 +23,7 @@ STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 
 @role_required(*STAFF)
 @resend_safe
-def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
+def incident_create(request: LoggedInRequest, pk: int) -> HttpResponse:
     contact = get_contact_for_user(request, pk)
     # The contact is visible, so its record is too: one per contact.
     existing = ViolenceIncident.objects.filter(contact=contact).only("pk").first()
@@ -51,7 +51,7 @@ def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*STAFF)
-def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def incident_detail(request: LoggedInRequest, pk: int) -> HttpResponse:
     incident = get_incident_for_user(request, pk)
     access_log_write(
         actor=request.user,
@@ -64,7 +64,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*STAFF)
-def incident_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def incident_follow_up(request: LoggedInRequest, pk: int) -> HttpResponse:
     incident = get_incident_for_user(request, pk)
     services.incident_mark_followed_up(actor=request.user, incident=incident)
     messages.success(request, _("Marked as followed up."))

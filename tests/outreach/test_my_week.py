@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from members.models import Hotspot, OutsideAccess, Person, User
-from outreach import selectors
+from outreach import selectors_week as selectors
 from outreach.models import Contact, Partner, Referral, RiskAssessment, TracingAttempt
 from outreach.rules import NOT_SEEN_DAYS, ONE_TO_ONE_DAYS, PRIORITY_DAYS
 from outreach.views.week import CONTACTS_SHOWN, DUE_PAGE_SIZE, NOT_SEEN_SHOWN, REFERRALS_SHOWN

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("members", "outreach", "programmes", "monitoring")
+APPS = ("members", "outreach", "programmes", "monitoring", "reminders")
 # The names of fetch-for-the-user helpers and access predicates (STYLE.md, Code 7).
 HELPER_NAME = re.compile(
     r"^_?(get_\w+_for_\w+|(get|find)_own_\w+|own_person|\w+_visible_to|may_\w+)$"

@@ -13,16 +13,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, TypeVar, cast
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
     Count,
     DateTimeField,
     F,
+    Model,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -30,17 +33,25 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower
 
-from members.models import Person
-from outreach.access import contacts_visible_to, hotspots_visible_to, referrals_visible_to
+from members.access import hotspots_visible_to
+from members.models import Assignment, Hotspot, Person, PersonQuerySet, User
+from outreach.access import contacts_visible_to, referrals_visible_to
 from outreach.indicators_contacts import COMMODITIES
-from outreach.models import Assignment, Contact, Referral, RiskAssessment, ZeroReport
+from outreach.models import Contact, Referral, RiskAssessment, ZeroReport
 from outreach.rules import NOT_SEEN_DAYS, ONE_TO_ONE_DAYS, PRIORITY_DAYS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+M = TypeVar("M", bound=Model)
 
 # Referrals show on the plan this many days before they are due, so there is time to act.
 REFERRAL_LOOKAHEAD_DAYS = 2
+# A page number asked for past this is read as this (and then as the last page).
+LAST_PAGE_TRIED = 100_000
 
 
-def worker_hotspots(worker: Any, today: date) -> Any:
+def worker_hotspots(worker: User, today: date) -> QuerySet[Hotspot]:
     """The hotspots the worker serves now, through the access helper. A login that is also a
     coordinator sees every hotspot, but its week covers only the hotspots it is assigned to.
     Assignments are taken as they are now, like the access helpers do; `today` only moves the
@@ -49,7 +60,7 @@ def worker_hotspots(worker: Any, today: date) -> Any:
     return hotspots_visible_to(worker).filter(pk__in=assigned)
 
 
-def caseload(worker: Any, today: date) -> Any:
+def caseload(worker: User, today: date) -> PersonQuerySet:
     """The people of the worker's hotspots, not erased. Someone opened from outside the
     hotspots for a few hours is visible to the worker but is not part of their caseload."""
     return (
@@ -81,13 +92,20 @@ def _is_priority(today: date) -> Coalesce:
     )
 
 
-def _active_caseload(worker: Any, today: date) -> Any:
+def _active_caseload(worker: User, today: date) -> PersonQuerySet:
     return (
         caseload(worker, today)
         .filter(status=Person.Status.ACTIVE)
         .select_related("hotspot")
         .only(*SHOWN_PERSON_FIELDS)
     )
+
+
+class DueAnnotations(TypedDict):
+    """What `due_people` adds to each person."""
+
+    last_one_to_one: date | None
+    is_priority: bool
 
 
 @dataclass(frozen=True)
@@ -100,7 +118,7 @@ class DuePerson:
     days_overdue: int | None
 
 
-def due_people(worker: Any, today: date) -> Any:
+def due_people(worker: User, today: date) -> QuerySet[WithAnnotations[Person, DueAnnotations]]:
     """Active people of the worker's hotspots due a one-to-one contact (other kinds of contact
     do not count for the frequency rule), most urgent first: never contacted, then by the day
     their contact fell due (the most overdue first), priority people first on the same day, then
@@ -139,7 +157,7 @@ def due_people(worker: Any, today: date) -> Any:
     )
 
 
-def due_row(person: Person, today: date) -> DuePerson:
+def due_row(person: WithAnnotations[Person, DueAnnotations], today: date) -> DuePerson:
     """One person of `due_people` with the days since their last one-to-one and overdue."""
     last = person.last_one_to_one
     limit = PRIORITY_DAYS if person.is_priority else ONE_TO_ONE_DAYS
@@ -148,19 +166,49 @@ def due_row(person: Person, today: date) -> DuePerson:
     return DuePerson(person, bool(person.is_priority), last, since, overdue)
 
 
-def people_due(worker: Any, today: date) -> list[DuePerson]:
+def people_due(worker: User, today: date) -> list[DuePerson]:
     """Everyone due, for callers that need the whole list; pages use `due_people`."""
     return [due_row(person, today) for person in due_people(worker, today)]
 
 
-def first_with_total(rows: Any, shown: int) -> tuple[list[Any], int]:
+class _Counted(Protocol):
+    # The window count every row of `first_with_total` and `page_with_total` carries.
+    total_rows: int
+
+
+def first_with_total(rows: QuerySet[M], shown: int) -> tuple[list[M], int]:
     """The first `shown` rows of a queryset and how many there are in all, in one query: the
     total rides along on each row as a window count, so a short list costs no second query."""
     first = list(rows.annotate(total_rows=Window(Count("pk")))[:shown])
-    return first, (first[0].total_rows if first else 0)
+    # django-stubs cannot follow annotate() on a type variable: the rows carry it all the same.
+    return first, (cast(_Counted, first[0]).total_rows if first else 0)
 
 
-def people_not_seen(worker: Any, today: date) -> Any:
+def page_with_total(rows: QuerySet[M], wanted: str | None, size: int) -> Page[M]:
+    """One page of an ordered queryset, counted in the same query (a window count on each row):
+    the people due are worked out per person, so a separate COUNT would do it all twice. Only a
+    page past the end costs a second query, to fall back to the last page."""
+    try:
+        # Any page past the end falls back to the last; the cap keeps the offset a valid integer.
+        number = min(max(int(wanted or 1), 1), LAST_PAGE_TRIED)
+    except ValueError:
+        number = 1
+    bottom = (number - 1) * size
+    found = list(rows.annotate(total_rows=Window(Count("pk")))[bottom : bottom + size])
+    if not found and number > 1:
+        return Paginator(rows, size).get_page(wanted)
+    paginator = Paginator(rows, size)
+    paginator.count = cast(_Counted, found[0]).total_rows if found else 0
+    return Page(found, number, paginator)
+
+
+class LastSeen(TypedDict):
+    """What `people_not_seen` adds to each person: their latest contact, None if never."""
+
+    last_seen: date | None
+
+
+def people_not_seen(worker: User, today: date) -> QuerySet[WithAnnotations[Person, LastSeen]]:
     """Active people of the worker's hotspots with no contact of any kind for NOT_SEEN_DAYS
     days or more, or never: never seen first, then the longest unseen."""
     cutoff = today - timedelta(days=NOT_SEEN_DAYS)
@@ -172,7 +220,7 @@ def people_not_seen(worker: Any, today: date) -> Any:
     )
 
 
-def referrals_to_follow_up(worker: Any, today: date) -> Any:
+def referrals_to_follow_up(worker: User, today: date) -> QuerySet[Referral]:
     """Referrals of the worker's caseload still at "made" and due within the next
     REFERRAL_LOOKAHEAD_DAYS days (or overdue), soonest first, with their tracing attempts."""
     # The caseload's conditions on the joined person, not a second `person IN (caseload)`: the
@@ -192,7 +240,7 @@ def referrals_to_follow_up(worker: Any, today: date) -> Any:
     )
 
 
-def contacts_on(worker: Any, day: date) -> Any:
+def contacts_on(worker: User, day: date) -> QuerySet[Contact]:
     """The contacts this worker logged on `day`, in the order they were logged."""
     return (
         contacts_visible_to(worker)
@@ -204,5 +252,5 @@ def contacts_on(worker: Any, day: date) -> Any:
     )
 
 
-def has_zero_report(worker: Any, day: date) -> bool:
+def has_zero_report(worker: User, day: date) -> bool:
     return ZeroReport.objects.filter(worker=worker, day=day).exists()
