@@ -4,12 +4,12 @@ the page costs one query and the arithmetic is tested without a database."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from common.periods import add_months, first_of_month, last_of_month
 from members.models import Employment
 
 # The posts the Staffing indicator is about: those that meet the community.
@@ -70,39 +70,6 @@ class StaffingFigures:
     community_paid: Share
     pay: list[PayComparison]
     turnover: list[Turnover]
-
-
-# --- Months ----------------------------------------------------------------------------------
-
-
-def first_of_month(day: date) -> date:
-    return day.replace(day=1)
-
-
-def last_of_month(month: date) -> date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def parse_month(value: str) -> date | None:
-    """'2026-03' -> 1 March 2026; None for anything else (including years no one means)."""
-    year, dash, month = value.partition("-")
-    if not (
-        dash
-        and len(year) == 4
-        and len(month) == 2
-        and (year + month).isascii()
-        and year.isdigit()
-        and month.isdigit()
-    ):
-        return None
-    if not (1900 <= int(year) <= 2999 and 1 <= int(month) <= 12):
-        return None
-    return date(int(year), int(month), 1)
 
 
 def window_start(month: date) -> date:

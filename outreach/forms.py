@@ -8,6 +8,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.periods import months_later
 from members.choices import offer_current
 from members.forms import DatesFilterForm
 from members.models import Assignment, Hotspot, User
@@ -28,7 +29,6 @@ from outreach.services import (
     REASSESS_MONTHS,
     REFERRAL_DUE_DAYS,
     VIOLENCE_FOLLOW_UP_DAYS,
-    months_later,
 )
 
 if TYPE_CHECKING:

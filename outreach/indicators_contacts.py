@@ -4,7 +4,6 @@ contacts already scoped to the reader (outreach.access.contacts_visible_to)."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -13,43 +12,12 @@ from typing import Any
 from django.db.models import Count, Func, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
+from common.periods import Period, months_between
 from outreach.models import Contact
 
 # The goods a contact records, named here only (the contact form, My week and the exports take
 # them from here). Each counted on its own: male and female condoms never make one figure.
 COMMODITIES = ("male_condoms", "female_condoms", "lubricant", "self_test_kits")
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole days from `first` to `last`, both included; either end may be open."""
-
-    first: date | None = None
-    last: date | None = None
-
-    @classmethod
-    def month(cls, year: int, month: int) -> Period:
-        return cls(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
-
-    def __contains__(self, day: date) -> bool:
-        return (self.first is None or day >= self.first) and (self.last is None or day <= self.last)
-
-    @property
-    def is_month(self) -> bool:
-        return (
-            self.first is not None
-            and self.first.day == 1
-            and self == Period.month(self.first.year, self.first.month)
-        )
-
-    @property
-    def slug(self) -> str:
-        """Names an export file: "2026-11" for a month, "2026-11-03_2026-12-01" for dates."""
-        if self.first is not None and self.is_month:
-            return f"{self.first:%Y-%m}"
-        start = f"{self.first:%Y-%m-%d}" if self.first else "start"
-        end = f"{self.last:%Y-%m-%d}" if self.last else "now"
-        return f"{start}_{end}"
 
 
 def in_period(contacts: QuerySet[Contact], period: Period | None) -> QuerySet[Contact]:
@@ -86,15 +54,6 @@ def people_reached(contacts: QuerySet[Contact], period: Period | None = None) ->
 
 def _figures() -> dict[str, Func]:
     return {"contacts": Count("pk"), "people": Count("person", distinct=True), **_sums()}
-
-
-def months_between(first: date, last: date) -> list[date]:
-    """The first day of every month from `first`'s to `last`'s, both included."""
-    months, year, month = [], first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        months.append(date(year, month, 1))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -354,14 +353,6 @@ class ContactKeyReused(Exception):
 
 class ContactWithoutHotspot(Exception):
     """The person has no main hotspot and the worker has not exactly one to give the contact."""
-
-
-def months_later(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day (31 August + 6 months: 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    last_day = calendar.monthrange(year, month)[1]
-    return day.replace(year=year, month=month, day=min(day.day, last_day))
 
 
 def _contact_hotspot_id(*, worker: User, person: Person) -> int:

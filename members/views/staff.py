@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.periods import first_of_month, last_of_month, parse_month
 from members import staffing
 from members.access import get_employment_for_user
 from members.forms import EmploymentForm
@@ -56,9 +57,9 @@ def employment_edit(request: LoggedInRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 def staffing_figures(request: LoggedInRequest) -> HttpResponse:
-    this_month = staffing.first_of_month(timezone.localdate())
+    this_month = first_of_month(timezone.localdate())
     asked = request.GET.get("month", "")
-    month = staffing.parse_month(asked) if asked else this_month
+    month = parse_month(asked) if asked else this_month
     if month is None:
         messages.warning(
             request,
@@ -69,7 +70,7 @@ def staffing_figures(request: LoggedInRequest) -> HttpResponse:
     # One query: every post held at some time from the oldest turnover month to this month.
     rows = Employment.objects.filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=staffing.window_start(month)),
-        started_on__lte=staffing.last_of_month(month),
+        started_on__lte=last_of_month(month),
     )
     min_cell = settings.SMALL_CELL_MIN
     figures = staffing.staffing_figures(rows, month, min_cell=min_cell)

@@ -9,13 +9,12 @@ from typing import Any
 
 import pytest
 
+from common.periods import add_months, parse_month
 from members.models import Employment
 from members.staffing import (
     Share,
-    add_months,
     community_share,
     paid_share,
-    parse_month,
     pay_parity,
     staffing_figures,
     turnover,

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from common.periods import months_later
 from members.models import AccessLog, Person, User
 from outreach import rules, services
 from outreach.models import RiskAssessment, RiskFactor
@@ -121,7 +122,7 @@ def test_reassessment_is_in_six_months_by_default(
     client_for: Any, outreach_worker: User, person: Person, factors: Any
 ) -> None:
     response = client_for(outreach_worker).get(url(person))
-    expected = services.months_later(timezone.localdate(), services.REASSESS_MONTHS)
+    expected = months_later(timezone.localdate(), services.REASSESS_MONTHS)
     assert response.context["form"]["reassess_on"].value() == expected
 
 
@@ -135,7 +136,7 @@ def test_reassessment_is_in_six_months_by_default(
     ],
 )
 def test_six_months_later_keeps_the_day_or_takes_the_months_last(day: date, later: date) -> None:
-    assert services.months_later(day, 6) == later
+    assert months_later(day, 6) == later
 
 
 def test_a_reassessment_day_in_the_past_is_explained_and_the_ticks_kept(

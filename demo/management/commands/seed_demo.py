@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from common.periods import months_later
 from members import services
 from members.models import Assignment, Employment, Hotspot, Person, Typology, User
 from members.uic import uic_hash
@@ -442,9 +443,7 @@ class Command(BaseCommand):
                     actor=users[worker],
                     person=people[nick],
                     factors=factors[:count],
-                    reassess_on=outreach_services.months_later(
-                        today, outreach_services.REASSESS_MONTHS
-                    ),
+                    reassess_on=months_later(today, outreach_services.REASSESS_MONTHS),
                 )
                 created += 1
         for nick, partner_name, service, worker, ago, attended_after, then in REFERRALS:
