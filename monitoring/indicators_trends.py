@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Min, QuerySet
 from django.db.models.functions import TruncMonth
 
+from members.staffing import last_of_month
 from monitoring.indicators import (
     Filters,
     contacts_for,
@@ -53,8 +54,8 @@ def coverage_trend(months: list[date], filters: Filters) -> list[TrendPoint]:
     )
     points = []
     for month in months:
-        end = Period.month(month.year, month.month).last
-        estimated = sum(e.number for e in estimates_for(hotspots, end).values())  # type: ignore[arg-type]
+        estimates = estimates_for(hotspots, last_of_month(month))
+        estimated = sum(e.number for e in estimates.values())
         n = reached.get(month, 0)
         points.append(TrendPoint(month, ratio(n, estimated), n, estimated or None))
     return points

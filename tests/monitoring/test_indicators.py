@@ -17,7 +17,7 @@ from members.models import Employment, Person, User
 from monitoring import indicators, indicators_trends
 from monitoring.indicators import COUNT, SHARE, Figure, Filters, Group
 from monitoring.models import Complaint, Feedback, Place, Rating
-from monitoring.services_dashboard import (
+from monitoring.selectors_dashboard import (
     indicator_lines,
     line_chart,
     people_table,

@@ -23,7 +23,7 @@ from monitoring import indicators, snapshots
 from monitoring.indicators import Figure, Filters, Group
 from monitoring.indicators_trends import TrendPoint
 from monitoring.models import DashboardSnapshot
-from monitoring.services_dashboard import period_for
+from monitoring.selectors_dashboard import period_for
 from outreach.indicators_contacts import Period
 from outreach.models import Hotspot
 from tests.conftest import make_contact, make_person

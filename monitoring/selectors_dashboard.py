@@ -8,7 +8,7 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,11 +48,11 @@ def period_for(kind: str, month: date | None, first: date | None, last: date | N
             date(month.year, end, calendar.monthrange(month.year, end)[1]),
         )
     if kind == "year":
-        start = reporting_year_start(month)
-        end_year = start.year + 1 if start.month > 1 else start.year
-        end_month = start.month - 1 if start.month > 1 else 12
+        year_start = reporting_year_start(month)
+        end_year = year_start.year + 1 if year_start.month > 1 else year_start.year
+        end_month = year_start.month - 1 if year_start.month > 1 else 12
         return Period(
-            start,
+            year_start,
             date(end_year, end_month, calendar.monthrange(end_year, end_month)[1]),
         )
     return Period.month(month.year, month.month)
@@ -121,11 +121,11 @@ def people_table(figure: Figure) -> SuppressedTable | None:
     return _people_table(figure)
 
 
-def _number(value: Any) -> str:
+def _number(value: int | Decimal | None) -> str:
     return "" if value is None else str(value)
 
 
-def _value(value: float | int | Any, percent: bool) -> str:
+def _value(value: float | Decimal | None, percent: bool) -> str:
     if value is None:
         return ""
     if percent:
