@@ -10,6 +10,7 @@ from members.views import site as member_views
 from monitoring.views import health as monitoring_views
 
 # The admin login goes through allauth: the same rate limits and the same second factor.
+# (mypy refuses any assignment to a method; replacing this one is allauth's documented way.)
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = admin.site.site_title = "Administration"
 

@@ -1,15 +1,22 @@
 from __future__ import annotations
 
-# --- Feedback and complaints -----------------------------------------------------------------
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from members.models import Hotspot, User
 from members.widgets import QuickSelect
 from monitoring.models import Complaint, Place, Rating
 from outreach.forms import PeriodFilterForm
 from outreach.models import Partner
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# --- Feedback and complaints -----------------------------------------------------------------
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 RATING_CHOICES = [(str(value), label) for value, label in Rating.choices]
@@ -19,14 +26,19 @@ def _yes_no(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
+def _active_partners() -> QuerySet[Partner]:
+    return Partner.objects.filter(is_active=True).only("name")
+
+
 class FeedbackForm(forms.Form):
     """Taps only: every question but "about what" may be left unanswered ("prefer not to say")."""
 
     place = forms.ChoiceField(
         label=_("What is it about?"), choices=Place.choices, widget=forms.RadioSelect
     )
+    # Each form gets its own copy of the queryset (ModelChoiceField.__deepcopy__), read when shown.
     partner = forms.ModelChoiceField(
-        label=_("Which service?"), queryset=Partner.objects.none(), required=False
+        label=_("Which service?"), queryset=_active_partners(), required=False
     )
     respect = forms.TypedChoiceField(
         label=_("Were you treated with respect?"),
@@ -75,12 +87,9 @@ class FeedbackForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Partner.objects.filter(is_active=True).only("name")
-
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("place") == Place.PARTNER and not data.get("partner"):
             self.add_error("partner", _("Choose the service you went to."))
         return data
@@ -103,15 +112,11 @@ class ComplaintForm(forms.Form):
         label=_("What is it about?"), choices=Place.choices, widget=forms.RadioSelect
     )
     partner = forms.ModelChoiceField(
-        label=_("Which service? (optional)"), queryset=Partner.objects.none(), required=False
+        label=_("Which service? (optional)"), queryset=_active_partners(), required=False
     )
     description = forms.CharField(
         label=_("What happened?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Partner.objects.filter(is_active=True).only("name")
 
 
 class ComplaintUpdateForm(forms.Form):
@@ -124,7 +129,8 @@ class ComplaintUpdateForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("status") == Complaint.Status.CLOSED
             and not (data.get("resolution") or "").strip()
@@ -155,7 +161,7 @@ class DashboardFilterForm(PeriodFilterForm):
 
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
     field_order = ["period", "month", "date_from", "date_to"]
-    hotspot = forms.ModelChoiceField(
+    hotspot: forms.ModelChoiceField[Hotspot] = forms.ModelChoiceField(
         label=_("Hotspot"),
         queryset=None,
         required=False,
@@ -163,7 +169,7 @@ class DashboardFilterForm(PeriodFilterForm):
         widget=QuickSelect,
     )
     typology = forms.ChoiceField(label=_("Where they work"), required=False)
-    worker = forms.ModelChoiceField(
+    worker: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Outreach worker"),
         queryset=None,
         required=False,
@@ -172,15 +178,24 @@ class DashboardFilterForm(PeriodFilterForm):
     )
 
     def __init__(
-        self, *args: Any, hotspots: Any, workers: Any, typologies: Any, **kwargs: Any
+        self,
+        *args: Any,
+        hotspots: QuerySet[Hotspot],
+        workers: QuerySet[User],
+        typologies: Sequence[tuple[str, StrOrPromise]],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["month"].help_text = _(
             "For example 2026-11; the quarter or year that holds it."
         )
-        self.fields["hotspot"].queryset = hotspots
-        self.fields["worker"].queryset = workers
-        self.fields["typology"].choices = [("", _("All kinds of place")), *typologies]
+        # The fields of this form as declared above (self.fields is typed as plain fields).
+        cast("forms.ModelChoiceField[Hotspot]", self.fields["hotspot"]).queryset = hotspots
+        cast("forms.ModelChoiceField[User]", self.fields["worker"]).queryset = workers
+        cast(forms.ChoiceField, self.fields["typology"]).choices = [
+            ("", _("All kinds of place")),
+            *typologies,
+        ]
 
     def clean(self) -> dict[str, Any]:
         # Read before the shared order check, which drops an end that comes before the start.

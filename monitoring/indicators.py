@@ -5,10 +5,11 @@ end names each one and says in plain words what is counted, for the dashboard an
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.db.models import (
@@ -17,25 +18,33 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
+    Model,
     OuterRef,
     Q,
     QuerySet,
     Sum,
 )
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
+from common.periods import Period
 from members import staffing
 from members.models import Employment, Hotspot
 from monitoring.models import Complaint, Feedback, Place, Rating
 from outreach import rules as outreach_rules
-from outreach.indicators_contacts import Period, goods_given, in_period
+from outreach.indicators_contacts import goods_given, in_period
 from outreach.indicators_referrals import completion_rates
 from outreach.models import Attendance, Contact, GroupActivity, Referral
 from outreach.rules import ACTIVE_DAYS, CASELOAD_TARGET, NOT_SEEN_DAYS
 from outreach.selectors_hotspots import WITHIN, active_people, caseloads, estimates_for
 from programmes.indicators import members_in_planning, share_of_spending_on_voted_priorities
 from programmes.models import BudgetLine, Need, Round, SignUp, Stage
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+M = TypeVar("M", bound=Model)
 
 # Hotspots reached below this share of their size estimate are listed on the dashboard.
 COVERAGE_ALERT = 0.5
@@ -86,8 +95,14 @@ def ratio(numerator: int | Decimal | None, denominator: int | Decimal | None) ->
     return float(numerator) / float(denominator)
 
 
-def _share(numerator: int, denominator: int, **kwargs: object) -> Figure:
-    return Figure(ratio(numerator, denominator), numerator, denominator, **kwargs)  # type: ignore[arg-type]
+def _share(
+    numerator: int | Decimal,
+    denominator: int | Decimal,
+    *,
+    groups: tuple[Group, ...] = (),
+    protects: str | None = None,
+) -> Figure:
+    return Figure(ratio(numerator, denominator), numerator, denominator, groups, protects)
 
 
 def _end(period: Period) -> date:
@@ -134,7 +149,7 @@ def _referrals_for(filters: Filters) -> QuerySet[Referral]:
     return referrals
 
 
-def _dated(queryset: QuerySet, field_name: str, period: Period) -> QuerySet:
+def _dated(queryset: QuerySet[M], field_name: str, period: Period) -> QuerySet[M]:
     if period.first is not None:
         queryset = queryset.filter(**{f"{field_name}__gte": period.first})
     if period.last is not None:
@@ -233,7 +248,7 @@ def active(period: Period, filters: Filters) -> Figure:
 # --- Condom adequacy ---------------------------------------------------------------------------
 
 
-def _given() -> F:
+def _given() -> CombinedExpression:
     return F("male_condoms") + F("female_condoms")
 
 
@@ -296,12 +311,16 @@ def feedback_good(period: Period, filters: Filters) -> Figure:
     rows = feedback.values("place", "partner__name").annotate(**counts).order_by("place")
     for row in rows:
         label = row["partner__name"] or str(places.get(row["place"], row["place"]))
-        good = sum(row[f"{name}_good"] for name, _label in QUESTIONS)
-        answered = sum(row[f"{name}_answered"] for name, _label in QUESTIONS)
-        groups.append(Group(label, good, answered))
-    good = sum(overall[f"{name}_good"] for name, _label in QUESTIONS)
-    answered = sum(overall[f"{name}_answered"] for name, _label in QUESTIONS)
-    return _share(good, answered, groups=tuple(groups))
+        groups.append(Group(label, *_good_and_answered(row)))
+    return _share(*_good_and_answered(overall), groups=tuple(groups))
+
+
+def _good_and_answered(counted: Mapping[str, Any]) -> tuple[int, int]:
+    """The three questions' counts of "good" and of answers in one row, added up. (The values
+    are Any: the counts are named at run time, so no type lists them.)"""
+    good = sum(counted[f"{name}_good"] for name, _label in QUESTIONS)
+    answered = sum(counted[f"{name}_answered"] for name, _label in QUESTIONS)
+    return good, answered
 
 
 def referral_completion(period: Period, filters: Filters) -> Figure:
@@ -527,9 +546,10 @@ NONE: tuple[str, ...] = ()
 @dataclass(frozen=True)
 class Indicator:
     slug: str
-    name: str
+    # Lazy: translated when shown, in the language of whoever reads it.
+    name: StrOrPromise
     area: str
-    definition: str
+    definition: StrOrPromise
     groupings: tuple[str, ...]
     function: Callable[[Period, Filters], Figure]
     percent: bool = True

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Min, QuerySet
 from django.db.models.functions import TruncMonth
 
+from common.periods import Period, last_of_month, months_between
 from monitoring.indicators import (
     Filters,
     contacts_for,
@@ -18,7 +19,7 @@ from monitoring.indicators import (
     ratio,
     reporting_year_start,
 )
-from outreach.indicators_contacts import Period, in_period, months_between
+from outreach.indicators_contacts import in_period
 from outreach.selectors_hotspots import estimates_for
 
 
@@ -53,8 +54,8 @@ def coverage_trend(months: list[date], filters: Filters) -> list[TrendPoint]:
     )
     points = []
     for month in months:
-        end = Period.month(month.year, month.month).last
-        estimated = sum(e.number for e in estimates_for(hotspots, end).values())  # type: ignore[arg-type]
+        estimates = estimates_for(hotspots, last_of_month(month))
+        estimated = sum(e.number for e in estimates.values())
         n = reached.get(month, 0)
         points.append(TrendPoint(month, ratio(n, estimated), n, estimated or None))
     return points
@@ -75,13 +76,6 @@ def reach_trend(months: list[date], filters: Filters) -> list[TrendPoint]:
         if month >= months[0]:
             points.append(TrendPoint(month, running, running, None))
     return points
-
-
-def last_months(end: date, count: int = 12) -> list[date]:
-    year, month = end.year, end.month - (count - 1)
-    while month < 1:
-        year, month = year - 1, month + 12
-    return months_between(date(year, month, 1), end)
 
 
 def reached_first_by_month(months: list[date], filters: Filters) -> dict[date, int]:

@@ -21,18 +21,18 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TypeAlias, TypedDict, TypeVar
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from common.periods import Period, last_months
 from monitoring import indicators
 from monitoring.indicators import Figure, Filters, Group
-from monitoring.indicators_trends import TrendPoint, coverage_trend, last_months, reach_trend
+from monitoring.indicators_trends import TrendPoint, coverage_trend, reach_trend
 from monitoring.models import DashboardSnapshot
-from monitoring.services_dashboard import period_for
-from outreach.indicators_contacts import Period
+from monitoring.selectors_dashboard import period_for
 
 logger = logging.getLogger(__name__)
 
@@ -64,26 +64,62 @@ class Snapshot:
 # --- Encoding ----------------------------------------------------------------------------------
 
 
-def _number(value: Any) -> Any:
+class EncodedDecimal(TypedDict):
+    """JSON has no decimals: money keeps its digits as text."""
+
+    decimal: str
+
+
+# A count (money is a Decimal) and a figure's value, as JSON holds them.
+EncodedCount: TypeAlias = int | EncodedDecimal | None
+EncodedValue: TypeAlias = float | EncodedDecimal | None
+# Label, numerator, denominator, key (JSON arrays: read back as lists).
+EncodedGroup: TypeAlias = tuple[str, EncodedCount, EncodedCount, str]
+# Month (ISO date), value, numerator, denominator.
+EncodedTrend: TypeAlias = list[tuple[str, float | None, int | None, int | None]]
+
+
+class EncodedFigure(TypedDict):
+    value: EncodedValue
+    numerator: EncodedCount
+    denominator: EncodedCount
+    groups: list[EncodedGroup]
+    protects: str | None
+    recorded: bool
+
+
+class EncodedSnapshot(TypedDict):
+    """What DashboardSnapshot.figures holds."""
+
+    figures: dict[str, EncodedFigure]
+    coverage_trend: EncodedTrend
+    reach_trend: EncodedTrend
+
+
+# A count is an int, a value a float: the type a number goes in with is the one it comes out with.
+N = TypeVar("N", int, float)
+
+
+def _number(value: N | Decimal | None) -> N | EncodedDecimal | None:
     return {"decimal": str(value)} if isinstance(value, Decimal) else value
 
 
-def _from_number(value: Any) -> Any:
+def _from_number(value: N | EncodedDecimal | None) -> N | Decimal | None:
     return Decimal(value["decimal"]) if isinstance(value, dict) else value
 
 
-def _group(group: Group) -> list[Any]:
-    return [group.label, _number(group.numerator), _number(group.denominator), group.key]
+def _group(group: Group) -> EncodedGroup:
+    return (group.label, _number(group.numerator), _number(group.denominator), group.key)
 
 
-def _from_group(data: list[Any]) -> Group:
+def _from_group(data: EncodedGroup) -> Group:
     label, numerator, denominator, key = data
     if key in indicators.GOODS_LABELS:
         label = str(indicators.GOODS_LABELS[key])  # in the language of whoever reads it
     return Group(label, _from_number(numerator), _from_number(denominator), key)
 
 
-def _figure(figure: Figure) -> dict[str, Any]:
+def _figure(figure: Figure) -> EncodedFigure:
     return {
         "value": _number(figure.value),
         "numerator": _number(figure.numerator),
@@ -94,7 +130,7 @@ def _figure(figure: Figure) -> dict[str, Any]:
     }
 
 
-def _from_figure(data: dict[str, Any]) -> Figure:
+def _from_figure(data: EncodedFigure) -> Figure:
     return Figure(
         _from_number(data["value"]),
         _from_number(data["numerator"]),
@@ -105,17 +141,17 @@ def _from_figure(data: dict[str, Any]) -> Figure:
     )
 
 
-def _trend(points: list[TrendPoint]) -> list[list[Any]]:
-    return [[p.month.isoformat(), p.value, p.numerator, p.denominator] for p in points]
+def _trend(points: list[TrendPoint]) -> EncodedTrend:
+    return [(p.month.isoformat(), p.value, p.numerator, p.denominator) for p in points]
 
 
-def _from_trend(data: list[list[Any]]) -> list[TrendPoint]:
+def _from_trend(data: EncodedTrend) -> list[TrendPoint]:
     return [TrendPoint(date.fromisoformat(m), v, n, d) for m, v, n, d in data]
 
 
 def encode(
     figures: dict[str, Figure], coverage: list[TrendPoint], reach: list[TrendPoint]
-) -> dict[str, Any]:
+) -> EncodedSnapshot:
     return {
         "figures": {slug: _figure(f) for slug, f in figures.items()},
         "coverage_trend": _trend(coverage),
@@ -124,15 +160,18 @@ def encode(
 
 
 def decode(row: DashboardSnapshot) -> Snapshot:
-    data = row.figures
+    """A computed row's snapshot (its figures and the time they were computed are set)."""
+    data: EncodedSnapshot | None = row.figures
+    if data is None or row.computed_at is None:
+        raise ValueError(f"Dashboard snapshot {row.pk} was never computed.")
     now = timezone.now()
     return Snapshot(
         {slug: _from_figure(f) for slug, f in data["figures"].items()},
         _from_trend(data["coverage_trend"]),
         _from_trend(data["reach_trend"]),
-        row.computed_at,  # type: ignore[arg-type]
+        row.computed_at,
         row.seconds,
-        stale=bool(max_age()) and row.computed_at < now - max_age(),  # type: ignore[operator]
+        stale=bool(max_age()) and row.computed_at < now - max_age(),
         kept_fresh=row.asked_at >= now - KEEP_REFRESHING,
     )
 
@@ -140,7 +179,16 @@ def decode(row: DashboardSnapshot) -> Snapshot:
 # --- Computing ---------------------------------------------------------------------------------
 
 
-def _filters_data(filters: Filters) -> dict[str, Any]:
+class FiltersData(TypedDict):
+    """What DashboardSnapshot.filters holds."""
+
+    hotspot_ids: list[int]
+    typology: str
+    worker_id: int | None
+    age_band: str
+
+
+def _filters_data(filters: Filters) -> FiltersData:
     return {
         "hotspot_ids": list(filters.hotspot_ids),
         "typology": filters.typology,
@@ -154,9 +202,12 @@ def key_for(period: Period, filters: Filters) -> str:
     return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
 
 
-def compute(period: Period, filters: Filters) -> dict[str, Any]:
+def compute(period: Period, filters: Filters) -> EncodedSnapshot:
     """Every indicator and both trends, encoded for a snapshot."""
-    months = last_months(period.last or period.first)  # type: ignore[arg-type]
+    end = period.last or period.first
+    if end is None:
+        raise ValueError("The trends need a period with a first or a last day.")
+    months = last_months(end)
     return encode(
         indicators.compute_figures(period, filters),
         coverage_trend(months, filters),

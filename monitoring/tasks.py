@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from monitoring.services import heartbeat_record
+from monitoring.health import heartbeat_record
 
 
 @shared_task

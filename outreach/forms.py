@@ -8,12 +8,12 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.periods import months_later
+from common.periods import Period, months_later
 from members.choices import offer_current
 from members.forms import DatesFilterForm
 from members.models import Assignment, Hotspot, User
 from members.widgets import ISO_DATE, QuickSelect
-from outreach.indicators_contacts import COMMODITIES, Period
+from outreach.indicators_contacts import COMMODITIES
 from outreach.models import (
     Contact,
     GroupActivity,

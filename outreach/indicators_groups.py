@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Protocol
 
-from outreach.indicators_contacts import Period
+from common.periods import Period
 
 
 class HeldActivity(Protocol):

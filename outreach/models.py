@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.fields import EncryptedCharField, EncryptedTextField
-from members.models import Assignment, Hotspot, Typology  # noqa: F401  (until every import says members.models)
+from members.models import Hotspot
 from outreach import rules
 
 

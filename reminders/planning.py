@@ -21,10 +21,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.periods import Period
 from members.models import Consent, Reminder, User
 from members.roles import Role
 from monitoring.indicators import Filters, coverage, hotspots_below_alert
-from outreach.indicators_contacts import Period
 from outreach.models import Referral
 from outreach.rules import NOT_SEEN_DAYS
 from outreach.selectors_week import due_people, people_not_seen

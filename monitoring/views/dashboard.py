@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import TypedDict
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -16,13 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.periods import Period
 from members.models import Hotspot, Typology, User
-from members.roles import Role, role_required
+from members.roles import LoggedInRequest, Role, role_required
 from monitoring import indicators, snapshots
 from monitoring.forms import DashboardFilterForm
 from monitoring.indicators_trends import TrendPoint
-from monitoring.services_dashboard import indicator_lines, line_chart, period_for
-from outreach.indicators_contacts import Period
+from monitoring.selectors_dashboard import Chart, indicator_lines, line_chart, period_for
 from outreach.spreadsheets import spreadsheet_row
 
 # Hotspots under the coverage alert listed on the page; the download has them all.
@@ -67,7 +67,13 @@ def _page_for(request: HttpRequest) -> str:
     return f"{page}?{query.urlencode()}" if query else page
 
 
-def _trend(points: list[TrendPoint], percent: bool) -> dict[str, Any]:
+class Trend(TypedDict):
+    chart: Chart
+    points: list[TrendPoint]
+    percent: bool
+
+
+def _trend(points: list[TrendPoint], percent: bool) -> Trend:
     values = [p.value for p in points]
     return {
         "chart": line_chart([float(v) if v is not None else None for v in values]),
@@ -78,7 +84,7 @@ def _trend(points: list[TrendPoint], percent: bool) -> dict[str, Any]:
 
 @require_GET
 @role_required(Role.COORDINATOR)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: LoggedInRequest) -> HttpResponse:
     # Queries: the hotspots and workers of the filter and the snapshot of the figures
     # (monitoring.snapshots); none grows with the data, and none writes.
     form = _filter_form(request)
@@ -112,7 +118,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def dashboard_compute(request: HttpRequest) -> HttpResponse:
+def dashboard_compute(request: LoggedInRequest) -> HttpResponse:
     """Compute the figures of the page's period and filters (in its address) now, then show them:
     seconds at national scale, which is why a page read never does it."""
     form = _filter_form(request)
@@ -153,7 +159,7 @@ def _formats() -> tuple[str, ...]:
 
 @require_GET
 @role_required(Role.COORDINATOR)
-def dashboard_export(request: HttpRequest) -> HttpResponse:
+def dashboard_export(request: LoggedInRequest) -> HttpResponse:
     form = _filter_form(request)
     export_format = request.GET.get("format", "csv")
     if (form.is_bound and not form.is_valid()) or export_format not in _formats():

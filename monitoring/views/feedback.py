@@ -6,20 +6,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from members import codes, resend
-from members.access import find_own_person, get_person_for_user, is_staff
-from members.ids import parse_id
-from members.models import Person
+from members.access import find_own_person, is_staff
 from members.resend import resend_safe
-from members.roles import Role, has_role, role_required
+from members.roles import LoggedInRequest, Role, has_role, role_required
 from monitoring import services_feedback as services
-from monitoring.access import get_complaint_for_user
+from monitoring.access import get_complainant_for_user, get_complaint_for_user
 from monitoring.forms import (
     ComplaintFilterForm,
     ComplaintForm,
@@ -39,7 +37,7 @@ STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 
 @role_required(Role.MEMBER)
 @resend_safe(unlinked=True)
-def feedback_create(request: HttpRequest) -> HttpResponse:
+def feedback_create(request: LoggedInRequest) -> HttpResponse:
     person = find_own_person(request)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -60,7 +58,7 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def feedback_thanks(request: HttpRequest) -> HttpResponse:
+def feedback_thanks(request: LoggedInRequest) -> HttpResponse:
     return render(request, "monitoring/feedback_thanks.html")
 
 
@@ -134,7 +132,7 @@ def _code_step(request: HttpRequest, *, refused: bool = False) -> HttpResponse:
 
 @role_required(*STAFF)
 @resend_safe
-def feedback_codes_create(request: HttpRequest) -> HttpResponse:
+def feedback_codes_create(request: LoggedInRequest) -> HttpResponse:
     """Rendered, not redirected: the codes exist only in this one response."""
     form = FeedbackCodesCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -160,21 +158,11 @@ def feedback_codes_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.MEMBER, Role.OUTREACH_WORKER)
 @resend_safe
-def complaint_create(request: HttpRequest) -> HttpResponse:
+def complaint_create(request: LoggedInRequest) -> HttpResponse:
     """A member's own complaint; an outreach worker may raise one on a member's behalf by
     coming from their record (?person=<id>), or for nobody in particular."""
-    person: Person | None = None
-    on_behalf = False
-    if is_staff(request.user):
-        raw = request.GET.get("person") or request.POST.get("person")
-        if raw:
-            pk = parse_id(raw)
-            if pk is None:
-                raise Http404
-            person = get_person_for_user(request, pk, write=True)
-            on_behalf = True
-    else:
-        person = find_own_person(request)
+    person = get_complainant_for_user(request)
+    on_behalf = person is not None and is_staff(request.user)
     form = ComplaintForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -196,7 +184,7 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def complaint_list(request: HttpRequest) -> HttpResponse:
+def complaint_list(request: LoggedInRequest) -> HttpResponse:
     # Queries, however many complaints: the count and one page with partners (nothing
     # encrypted is decrypted: what happened is read on the complaint's own page).
     form = ComplaintFilterForm(request.GET or None)
@@ -213,7 +201,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def complaint_update(request: HttpRequest, pk: int) -> HttpResponse:
+def complaint_update(request: LoggedInRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_user(request, pk)
     form = ComplaintUpdateForm(
         request.POST or None,

@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+from monitoring.health import broker_state, database_state
 from monitoring.models import Heartbeat
-from monitoring.services import broker_state, database_state
 
 
 @login_not_required

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from common.periods import Period
 from common.suppression import SuppressedTable, small_cell_minimum, suppress
 from members.access import hotspots_visible_to
 from members.models import User
@@ -26,7 +27,6 @@ from outreach.forms import ContactFilterForm
 from outreach.indicators_contacts import (
     COMMODITIES,
     HotspotMonthFigures,
-    Period,
     by_hotspot_and_month,
     in_period,
 )

@@ -35,7 +35,7 @@ def test_it_shows_when_the_periodic_job_last_ran(client: Any, file_broker: None)
 
 
 def test_it_answers_503_when_the_database_does_not(client: Any, file_broker: None) -> None:
-    with mock.patch("monitoring.services.connection.cursor", side_effect=OperationalError):
+    with mock.patch("monitoring.health.connection.cursor", side_effect=OperationalError):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["database"] == "error"

@@ -13,18 +13,18 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from common.periods import Period, last_months
 from members.models import Employment, Hotspot, Person, User
 from monitoring import indicators, indicators_trends
 from monitoring.indicators import COUNT, SHARE, Figure, Filters, Group
 from monitoring.models import Complaint, Feedback, Place, Rating
-from monitoring.services_dashboard import (
+from monitoring.selectors_dashboard import (
     indicator_lines,
     line_chart,
     people_table,
     period_for,
 )
 from outreach import rules as outreach_rules
-from outreach.indicators_contacts import Period
 from outreach.indicators_groups import activities_held, people_attending_at_least_one
 from outreach.models import Attendance, GroupActivity, Partner, Referral, SizeEstimate
 from programmes.models import Need, RollEntry, Round
@@ -117,7 +117,7 @@ def test_the_reach_trend_adds_up_people_at_their_first_contact_of_the_year(
     make_contact(b, outreach_worker, contacted_on=date(2026, 10, 20))  # October
     make_contact(b, outreach_worker, contacted_on=date(2026, 11, 3))  # not new in November
     make_contact(c, outreach_worker, contacted_on=date(2026, 11, 4))  # new in November
-    months = indicators_trends.last_months(date(2026, 11, 30))
+    months = last_months(date(2026, 11, 30))
     trend = {p.month: p.numerator for p in indicators_trends.reach_trend(months, EVERYONE)}
     assert len(trend) == 12
     # September: a (year to date 1); October starts again: a, b = 2; November: + c = 3.

@@ -17,14 +17,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from common.periods import Period
 from config.celery import app as celery_app
 from members.models import Hotspot, User
 from monitoring import indicators, snapshots
 from monitoring.indicators import Figure, Filters, Group
 from monitoring.indicators_trends import TrendPoint
 from monitoring.models import DashboardSnapshot
-from monitoring.services_dashboard import period_for
-from outreach.indicators_contacts import Period
+from monitoring.selectors_dashboard import period_for
 from tests.conftest import make_contact, make_person
 
 pytestmark = pytest.mark.django_db

@@ -18,9 +18,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from common.periods import Period
 from members.models import AccessLog, Hotspot, Person, User
 from outreach import services
-from outreach.indicators_contacts import Period
 from outreach.indicators_groups import activities_held, people_attending_at_least_one
 from outreach.models import Attendance, GroupActivity
 from tests.conftest import make_person

@@ -8,14 +8,13 @@ from typing import Any
 
 import pytest
 
+from common.periods import Period, months_between
 from members.models import Hotspot, Person, User
 from outreach.indicators_contacts import (
     COMMODITIES,
-    Period,
     by_hotspot_and_month,
     goods_given,
     in_period,
-    months_between,
     people_reached,
 )
 from outreach.models import Contact

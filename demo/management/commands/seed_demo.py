@@ -12,14 +12,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from common.periods import months_later
+from common.periods import last_full_month, months_later
 from members import services
 from members.models import Assignment, Employment, Hotspot, Person, Typology, User
 from members.uic import uic_hash
 from monitoring import services_feedback, snapshots
 from monitoring.indicators import Filters
 from monitoring.models import Complaint, Feedback, Place, Rating
-from monitoring.services_dashboard import last_full_month
 from outreach import services as outreach_services
 from outreach.models import (
     GroupActivity,

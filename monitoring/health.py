@@ -1,3 +1,6 @@
+"""Whether the site can work: the database and broker probes /healthz answers with, and the
+heartbeat the periodic job records so /healthz can tell that a worker and beat are running."""
+
 from __future__ import annotations
 
 import logging
@@ -40,7 +43,7 @@ def database_state() -> str:
 def broker_state() -> str:
     """Connects to the broker with a short timeout; only /healthz does this, never a page."""
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
-        folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+        folder = Path(str(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]))
         return "ok" if folder.is_dir() else "error"
     try:
         with Connection(

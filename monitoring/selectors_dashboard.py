@@ -7,12 +7,13 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.periods import Period, last_full_month
 from common.suppression import SuppressedTable, suppress
 from monitoring.indicators import (
     AREAS,
@@ -24,14 +25,8 @@ from monitoring.indicators import (
     Row,
     reporting_year_start,
 )
-from outreach.indicators_contacts import Period
 
 # --- Periods -----------------------------------------------------------------------------------
-
-
-def last_full_month(today: date) -> Period:
-    previous = today.replace(day=1) - timedelta(days=1)
-    return Period.month(previous.year, previous.month)
 
 
 def period_for(kind: str, month: date | None, first: date | None, last: date | None) -> Period:
@@ -48,11 +43,11 @@ def period_for(kind: str, month: date | None, first: date | None, last: date | N
             date(month.year, end, calendar.monthrange(month.year, end)[1]),
         )
     if kind == "year":
-        start = reporting_year_start(month)
-        end_year = start.year + 1 if start.month > 1 else start.year
-        end_month = start.month - 1 if start.month > 1 else 12
+        year_start = reporting_year_start(month)
+        end_year = year_start.year + 1 if year_start.month > 1 else year_start.year
+        end_month = year_start.month - 1 if year_start.month > 1 else 12
         return Period(
-            start,
+            year_start,
             date(end_year, end_month, calendar.monthrange(end_year, end_month)[1]),
         )
     return Period.month(month.year, month.month)
@@ -121,11 +116,11 @@ def people_table(figure: Figure) -> SuppressedTable | None:
     return _people_table(figure)
 
 
-def _number(value: Any) -> str:
+def _number(value: int | Decimal | None) -> str:
     return "" if value is None else str(value)
 
 
-def _value(value: float | int | Any, percent: bool) -> str:
+def _value(value: float | Decimal | None, percent: bool) -> str:
     if value is None:
         return ""
     if percent:
