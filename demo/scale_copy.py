@@ -1,4 +1,4 @@
-"""Rows into a table fast, for the benchmark data (outreach.scale): PostgreSQL COPY, bulk_create
+"""Rows into a table fast, for the benchmark data (demo.scale): PostgreSQL COPY, bulk_create
 elsewhere, with a progress line on stderr."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The words of the fictional benchmark data (outreach.scale): invented nicknames and places,
+"""The words of the fictional benchmark data (demo.scale): invented nicknames and places,
 neutral notes. Nothing here is a real name, place or organisation."""
 
 from __future__ import annotations

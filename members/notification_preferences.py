@@ -1,5 +1,5 @@
 """A login's notification preferences: the read for their page and the save. The reminders read
-the same row (members.reminders) and assume the same defaults while there is none."""
+the same row (reminders.outbox) and assume the same defaults while there is none."""
 
 from __future__ import annotations
 

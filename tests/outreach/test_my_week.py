@@ -75,7 +75,7 @@ def test_someone_never_contacted_is_due(outreach_worker: User, person: Person) -
 def test_a_one_to_one_exactly_a_month_ago_falls_due_that_day(
     outreach_worker: User, person: Person
 ) -> None:
-    # The boundary chosen in outreach.selectors: day 30 is the last day of "monthly", so the
+    # The boundary chosen in outreach.selectors_week: day 30 is the last day of "monthly", so the
     # person shows as due today (0 days overdue); a day earlier they are not due yet.
     make_contact(person, outreach_worker, contacted_on=days_ago(ONE_TO_ONE_DAYS))
     [row] = selectors.people_due(outreach_worker, TODAY)
