@@ -55,6 +55,18 @@ def _refusal(request: LoggedInRequest, round_: Round) -> HttpResponse | None:
     return None
 
 
+def _sent_ballot(request: LoggedInRequest, round_: Round) -> BallotForm | HttpResponse:
+    """The ballot as sent, valid; or the page to answer instead: the refusal for whoever may
+    not vote now, or the ballot again with its errors."""
+    refusal = _refusal(request, round_)
+    if refusal is not None:
+        return refusal
+    form = BallotForm(request.POST, round=round_, options=selectors.round_options(round_))
+    if not form.is_valid():
+        return _ballot_page(request, round_, form)
+    return form
+
+
 def _ballot_page(request: HttpRequest, round_: Round, form: BallotForm) -> HttpResponse:
     return render(
         request,
@@ -86,12 +98,9 @@ def round_confirm(request: LoggedInRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request, pk)
     if request.method == "GET":
         return redirect("programmes:round_vote", pk=round_.pk)
-    refusal = _refusal(request, round_)
-    if refusal is not None:
-        return refusal
-    form = BallotForm(request.POST, round=round_, options=selectors.round_options(round_))
-    if not form.is_valid():
-        return _ballot_page(request, round_, form)
+    form = _sent_ballot(request, round_)
+    if isinstance(form, HttpResponse):
+        return form
     return render(
         request,
         "programmes/round_confirm.html",
@@ -111,12 +120,9 @@ def round_thanks(request: LoggedInRequest, pk: int) -> HttpResponse:
         if not selectors.has_voted(round_, request.user):
             return redirect("programmes:round_vote", pk=round_.pk)
         return render(request, "programmes/round_thanks.html", {"round": round_})
-    refusal = _refusal(request, round_)
-    if refusal is not None:
-        return refusal
-    form = BallotForm(request.POST, round=round_, options=selectors.round_options(round_))
-    if not form.is_valid():
-        return _ballot_page(request, round_, form)
+    form = _sent_ballot(request, round_)
+    if isinstance(form, HttpResponse):
+        return form
     try:
         receipt = services.ballot_cast(
             round=round_, member=request.user, choices=form.cleaned_data["choice"]
