@@ -577,14 +577,17 @@ class Command(BaseCommand):
         return created + self.past_round(users, now)
 
     def past_round(self, users: dict[str, User], now: Any) -> int:
-        """A round counted months ago (its ballots already purged) and what became of it."""
+        """A round voted and counted months ago, through the same path as any round (cast,
+        close, seal, count), so its results and its receipt list are real; then what became
+        of it."""
+        opened = now - timedelta(days=120)
         past, new = Round.objects.get_or_create(
             title="Last year's priorities",
             defaults={
                 "question": "What matters most to you this year?",
-                "opens_at": now - timedelta(days=120),
+                "opens_at": opened,
                 "closes_at": now - timedelta(days=106),
-                "status": Round.Status.COUNTED,
+                "status": Round.Status.OPEN,
                 "min_turnout": 5,
                 "created_by": users["coordinator"],
             },
@@ -592,35 +595,36 @@ class Command(BaseCommand):
         if not new:
             return 0
         specs = [
-            ("Legal advice", "A lawyer who helps us, for free.", "scales", 6),
-            ("A safe place to rest", "A room to rest between work. Safe and free.", "house", 5),
-            ("Phone credit for peers", "So peers can call when someone is in danger.", "phone", 2),
+            ("Legal advice", "A lawyer who helps us, for free.", "scales"),
+            ("A safe place to rest", "A room to rest between work. Safe and free.", "house"),
+            ("Phone credit for peers", "So peers can call when someone is in danger.", "phone"),
         ]
         options = [
             Option.objects.create(round=past, title=t, plain_text=p, pictogram=pic, position=n)
-            for n, (t, p, pic, _) in enumerate(specs)
+            for n, (t, p, pic) in enumerate(specs)
         ]
-        voters = [
-            "coordinator",
-            "worker.river",
-            "worker.hill",
-            "worker.online",
-            "member.sun",
-            "member.moon",
-            "member.star",
-        ]
-        RollEntry.objects.bulk_create(
-            [RollEntry(round=past, member=users[u], has_voted=True) for u in voters]
-        )
-        Result.objects.create(
-            round=past,
-            approvals={str(o.pk): spec[3] for o, spec in zip(options, specs, strict=True)},
-            selected=[options[0].pk, options[1].pk],
-            ballots_counted=len(voters),
-            voters=len(voters),
-            counted_at=past.closes_at + timedelta(hours=2),
-        )
-        legal, rest = options[0], options[1]
+        legal, rest, phone = options
+        # Who was on that roll (consents have changed since), and what each chose: legal advice
+        # 6 approvals, a place to rest 5, phone credit 2.
+        ballots = {
+            "coordinator": [legal, rest],
+            "worker.river": [legal, rest, phone],
+            "worker.hill": [legal],
+            "worker.online": [legal, rest],
+            "member.sun": [rest, phone],
+            "member.moon": [legal, rest],
+            "member.star": [legal],
+        }
+        RollEntry.objects.bulk_create([RollEntry(round=past, member=users[u]) for u in ballots])
+        for day, (username, chosen) in enumerate(ballots.items(), start=1):
+            programme_services.ballot_cast(
+                round=past,
+                member=users[username],
+                choices=[option.pk for option in chosen],
+                now=opened + timedelta(days=day),
+            )
+        programme_services.round_close(round=past)
+        Result.objects.filter(round=past).update(counted_at=past.closes_at + timedelta(hours=2))
         today = timezone.localdate()
         programme = programme_services.programme_create(
             programme=Programme(
