@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from members.views import (
     access_log,
@@ -47,4 +48,11 @@ urlpatterns = [
     path("me/download/", own_data.own_data_download, name="own_data_download"),
     path("me/consent/", own_data.own_consent, name="own_consent"),
     path("me/erase/", own_data.erasure_request, name="erasure_request"),
+    # Former addresses of pages that moved, kept for bookmarks and home-screen shortcuts.
+    path(
+        "people/<int:pk>/",
+        RedirectView.as_view(pattern_name="outreach:person_detail", query_string=True),
+        name="person_detail_moved",
+    ),
+    path("inbox/", RedirectView.as_view(pattern_name="reminders:inbox"), name="inbox_moved"),
 ]

@@ -411,6 +411,23 @@ MATRIX: dict[str, dict[str, Any]] = {
         "other_worker": "denied denied",
         "coordinator": "ok ok",
     },
+    # Former addresses (a person's page, the inbox): a redirect for anyone logged in; the page
+    # it leads to decides who may see it.
+    "members:person_detail_moved": {
+        "path": {"pk": "person"},
+        "anonymous": "login login",
+        "member": "ok ok",
+        "worker": "ok ok",
+        "other_worker": "ok ok",
+        "coordinator": "ok ok",
+    },
+    "members:inbox_moved": {
+        "anonymous": "login login",
+        "member": "ok ok",
+        "worker": "ok ok",
+        "other_worker": "ok ok",
+        "coordinator": "ok ok",
+    },
     "reminders:inbox": {
         "anonymous": "login login",
         "member": "ok method",
