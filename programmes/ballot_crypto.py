@@ -24,7 +24,8 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from Crypto.Protocol.SecretSharing import Shamir
+# pycryptodome (maintained), which shares the `Crypto` name with the abandoned PyCrypto.
+from Crypto.Protocol.SecretSharing import Shamir  # nosec B413
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
