@@ -13,14 +13,14 @@ from django.http import Http404
 
 from members.ids import parse_id
 from members.models import AccessLog, Assignment, Employment, Hotspot, Person, User
-from members.roles import LoggedInRequest, Role, has_role, held_roles
+from members.roles import STAFF, LoggedInRequest, Role, has_role, held_roles
 from members.services import access_log_write
 
 M = TypeVar("M", bound=Model)
 
 
 def is_staff(user: User) -> bool:
-    return has_role(user, Role.OUTREACH_WORKER) or has_role(user, Role.COORDINATOR)
+    return any(has_role(user, role) for role in STAFF)
 
 
 def one_or_404(queryset: QuerySet[M], pk: int) -> M:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.fields import EncryptedCharField, EncryptedTextField
+from members.roles import Role, has_role
 
 if TYPE_CHECKING:
     from members.roles import Viewer
@@ -133,8 +134,6 @@ class PersonQuerySet(models.QuerySet["Person"]):
         """Need to know: coordinators see everyone; an outreach worker the people of the hotspots
         assigned to them now, plus anyone opened with a stated reason in the last hours; a member
         only themself. Merged-away records are never listed."""
-        from members.roles import Role, has_role
-
         people = self.filter(merged_into__isnull=True)
         if not isinstance(user, User):
             return people.none()

@@ -36,6 +36,9 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
+# Who works with people's records: outreach workers and coordinators.
+STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
+
 _FLAG = {
     Role.MEMBER: "is_member",
     Role.OUTREACH_WORKER: "is_outreach_worker",

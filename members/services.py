@@ -490,3 +490,26 @@ def password_reset_code_redeem(*, code: str, password: str) -> User:
         reset.save(update_fields=["used_at"])
         user_end_all_sessions(user=user)
     return user
+
+
+def notification_preference_save(
+    *, preference: NotificationPreference, person: Person | None, email_address: str
+) -> None:
+    """Save the preferences as the form changed them. The reminder address and the consent to
+    use it change together: kept and given while e-mail is chosen, deleted and withdrawn when it
+    is not (data minimisation). A login without a record has nowhere to keep an address, so its
+    reminders stay in the inbox. A person's own change is not written to the access log, which
+    records staff (as on the own data page)."""
+    if person is None:
+        preference.by_email = False
+    with transaction.atomic():
+        preference.save()
+        if person is None:
+            return
+        if preference.by_email:
+            person.email = email_address
+            person.save(update_fields=["email"])
+        # Withdrawing also deletes the address (members.services.consent_set).
+        consent_set(
+            person=person, purpose=Consent.Purpose.EMAIL_REMINDERS, given=preference.by_email
+        )

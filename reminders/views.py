@@ -19,12 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members import services
 from members.access import find_own_person
 from members.models import Consent, NotificationPreference, Person, Reminder, User
-from members.notification_preferences import (
-    notification_preference_of,
-    notification_preference_save,
-)
 from members.roles import LoggedInRequest, Viewer, has_role
-from reminders.access import get_reminder_for_user, reminders_visible_to
+from reminders.access import (
+    get_reminder_for_user,
+    notification_preference_of,
+    reminders_visible_to,
+)
 from reminders.planning import KIND_ROLE, KIND_TEXT
 
 if TYPE_CHECKING:
@@ -231,7 +231,7 @@ def notification_preferences(request: LoggedInRequest) -> HttpResponse:
     form, person = _preference_form(request)
     posting = request.method == "POST"
     if posting and form.is_valid():
-        notification_preference_save(
+        services.notification_preference_save(
             preference=form.save(commit=False),
             person=person,
             email_address=form.cleaned_data.get("email_address", ""),

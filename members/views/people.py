@@ -19,9 +19,8 @@ from members.ids import parse_id
 from members.lookup import lookup_allowed, too_many_lookups
 from members.models import AccessLog, Consent, Person, PossibleDuplicate
 from members.resend import resend_safe
-from members.roles import LoggedInRequest, Role, has_role, role_required
+from members.roles import STAFF, LoggedInRequest, Role, has_role, role_required
 
-STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 PAGE_SIZE = 50
 # A worker who found someone by code elsewhere may open the record for this long.
 OPENING_TOKEN_SECONDS = 15 * 60

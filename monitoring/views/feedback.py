@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from members import codes, resend
 from members.access import find_own_person, is_staff
 from members.resend import resend_safe
-from members.roles import LoggedInRequest, Role, has_role, role_required
+from members.roles import STAFF, LoggedInRequest, Role, has_role, role_required
 from monitoring import services_feedback as services
 from monitoring.access import get_complainant_for_user, get_complaint_for_user
 from monitoring.forms import (
@@ -32,7 +32,6 @@ PAGE_SIZE = 25
 # Wrong codes allowed from one address before it must wait (ACCOUNT_RATE_LIMITS): enough for a
 # drop-in's shared wifi, far too few to guess one of 31^8 codes.
 WRONG_CODES = codes.WrongGuesses("feedback_code_failed")
-STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 
 
 @role_required(Role.MEMBER)

@@ -23,7 +23,7 @@ from members.ids import parse_id
 from members.lookup import lookup_allowed, too_many_lookups
 from members.models import Person
 from members.resend import resend_safe
-from members.roles import LoggedInRequest, Role, has_role, role_required
+from members.roles import STAFF, LoggedInRequest, Role, has_role, role_required
 from outreach import services
 from outreach.access import (
     activities_visible_to,
@@ -35,7 +35,6 @@ from outreach.forms import AttendeeSearchForm, GroupActivityForm
 from outreach.models import GroupActivity
 from outreach.selectors_activities import attendee_picks, attendees_named, attendees_registered
 
-STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 PAGE_SIZE = 20
 # People offered for a tap on the attendance page: enough for a small group, short on a phone.
 PICK_LIMIT = 10

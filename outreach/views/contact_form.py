@@ -23,7 +23,7 @@ from members.ids import parse_id
 from members.lookup import lookup_allowed, too_many_lookups
 from members.models import AccessLog, Person
 from members.resend import offer_undo, resend_safe
-from members.roles import LoggedInRequest, Role, has_role, role_required
+from members.roles import STAFF, LoggedInRequest, Role, has_role, role_required
 from members.services import access_log_write
 from outreach import rules, services
 from outreach.access import contacts_visible_to
@@ -31,7 +31,6 @@ from outreach.forms import ContactForm
 from outreach.indicators_contacts import COMMODITIES
 from outreach.models import Contact, RiskAssessment, ViolenceIncident
 
-STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 # The person's page shows this many of their latest contacts.
 CONTACTS_SHOWN = 20
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from members.access import get_hotspot_for_user, hotspots_visible_to
 from members.models import Assignment
 from members.resend import resend_safe
-from members.roles import LoggedInRequest, Role, has_role, role_required
+from members.roles import STAFF, LoggedInRequest, Role, has_role, role_required
 from outreach import services
 from outreach.forms import AssignmentForm, HotspotForm, SizeEstimateForm
 from outreach.rules import ACTIVE_DAYS, CASELOAD_RANGE, CASELOAD_TARGET
@@ -26,8 +26,6 @@ from outreach.selectors_hotspots import (
     estimates_for,
     with_active_people,
 )
-
-STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 
 
 @role_required(*STAFF)

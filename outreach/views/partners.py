@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.resend import resend_safe
-from members.roles import LoggedInRequest, Role, has_role, role_required
+from members.roles import STAFF, LoggedInRequest, Role, has_role, role_required
 from outreach import services
 from outreach.access import get_partner_for_user
 from outreach.forms import PartnerForm
@@ -26,7 +26,6 @@ from outreach.selectors_partners import ReferralCounts, partners_with_counts
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 # The directory counts the referrals of the last year.
 COUNTED_DAYS = 365
 

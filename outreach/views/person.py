@@ -11,11 +11,9 @@ from django.shortcuts import render
 
 from members.access import get_person_for_user, may_hand_reset_code
 from members.forms import ConsentForm
-from members.roles import LoggedInRequest, Role, has_role, role_required
+from members.roles import STAFF, LoggedInRequest, Role, has_role, role_required
 from outreach.access import referrals_visible_to
 from outreach.views.contact_form import person_outreach
-
-STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 
 
 @role_required(*STAFF)

@@ -19,7 +19,7 @@ from members.access import get_person_for_user, is_staff
 from members.ids import parse_id
 from members.models import AccessLog, Person
 from members.resend import resend_safe
-from members.roles import LoggedInRequest, Role, role_required
+from members.roles import STAFF, LoggedInRequest, role_required
 from members.services import access_log_write
 from outreach import services
 from outreach.access import contacts_visible_to, get_referral_for_user, referrals_visible_to
@@ -28,7 +28,6 @@ from outreach.models import Contact, Referral
 from outreach.rules import MAX_TRACING_ATTEMPTS
 from outreach.selectors_partners import partners_offering
 
-STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 PAGE_SIZE = 25
 SHOW = ("open", "overdue", "all")
 

@@ -11,13 +11,11 @@ from django.utils.translation import gettext as _
 from members.access import get_person_for_user
 from members.models import AccessLog, Person
 from members.resend import resend_safe
-from members.roles import LoggedInRequest, Role, role_required
+from members.roles import STAFF, LoggedInRequest, role_required
 from members.services import access_log_write
 from outreach import rules, services
 from outreach.forms import RiskAssessmentForm
 from outreach.views.contact_form import latest_assessment
-
-STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 
 
 @role_required(*STAFF)

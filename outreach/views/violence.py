@@ -11,14 +11,12 @@ from django.views.decorators.http import require_POST
 
 from members.models import AccessLog
 from members.resend import resend_safe
-from members.roles import LoggedInRequest, Role, role_required
+from members.roles import STAFF, LoggedInRequest, role_required
 from members.services import access_log_write
 from outreach import services
 from outreach.access import get_contact_for_user, get_incident_for_user
 from outreach.forms import ViolenceIncidentForm
 from outreach.models import ViolenceIncident
-
-STAFF = (Role.OUTREACH_WORKER, Role.COORDINATOR)
 
 
 @role_required(*STAFF)

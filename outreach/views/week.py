@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from members.access import get_worker_for_user, outreach_workers
 from members.models import User
 from members.resend import resend_safe
-from members.roles import LoggedInRequest, Role, has_role, role_required
+from members.roles import STAFF, LoggedInRequest, Role, has_role, role_required
 from outreach import services
 from outreach.rules import MAX_TRACING_ATTEMPTS, NOT_SEEN_DAYS
 from outreach.selectors_week import (
@@ -36,7 +36,7 @@ NOT_SEEN_SHOWN = 20
 CONTACTS_SHOWN = 50
 
 
-@role_required(Role.OUTREACH_WORKER, Role.COORDINATOR)
+@role_required(*STAFF)
 def my_week(request: LoggedInRequest) -> HttpResponse:
     # Queries, whatever the caseload: one page of people due, referrals, not-seen, today's
     # contacts (each with its total on every row), today's zero report (and for
