@@ -105,6 +105,13 @@ TESTS = {
         "tests/security/test_concurrency.py",
         "1 ballot; ballots = roll marks",
     ),
+    "VT-2": (
+        "A round's ballots as whoever holds the database sees them: a pg_dump and the WAL during "
+        "voting, every programmes data file after the count (also with a snapshot held, and for "
+        "500 ballots), the order of the counted ballots against the order of casting",
+        "tests/programmes/test_ballot_storage.py",
+        "0 choices found; 0 ciphertexts left; rank correlation within chance",
+    ),
     "RL-1": (
         "Redis stopped: 200 contact saves and 50 logins",
         "tests/security/test_redis_outage.py",

@@ -1,10 +1,11 @@
 """Fictional data at the scale of a national programme, for the benchmarks (issue 8).
 
 Everything comes from one `random.Random(seed)`, so a seed gives the same people, contacts and
-goods every time (only ciphertexts, ballot ids after sealing and TOTP codes differ). The big
+goods every time (only ciphertexts, keys, ballot ids, trackers and TOTP codes differ). The big
 tables go in through PostgreSQL `COPY`; elsewhere through `bulk_create` in batches. Encrypted
-fields go through the field's own encryption, and the closed round is opened, sealed and counted
-by programmes.services, so what the pages read is what the application would have written."""
+fields go through the field's own encryption, and the closed round's tellers, key, encrypted
+ballots and count go through programmes.services and programmes.ballot_crypto, so what the
+pages read is what the application would have written."""
 
 from __future__ import annotations
 
@@ -55,9 +56,19 @@ from outreach.models import (
     SizeEstimate,
     ViolenceIncident,
 )
+from programmes import ballot_crypto
 from programmes import services as programme_services
-from programmes.models import Ballot, Option, Result, RollEntry, Round
-from programmes.rules import RECEIPT_ALPHABET, RECEIPT_LENGTH
+from programmes.models import (
+    CountedBallot,
+    EncryptedBallot,
+    Option,
+    Result,
+    RollEntry,
+    Round,
+    ShareGiven,
+    Teller,
+    Tracker,
+)
 
 BENCH_WORKER = "bench.worker"
 BENCH_COORDINATOR = "bench.coordinator"
@@ -71,7 +82,11 @@ DAYS = 730  # contacts over the last 24 months
 
 # What --replace empties, children first (the order SQLite needs; PostgreSQL truncates at once).
 DOMAIN_MODELS: list[type[models.Model]] = [
-    Ballot,
+    Tracker,
+    CountedBallot,
+    EncryptedBallot,
+    ShareGiven,
+    Teller,
     Result,
     RollEntry,
     Option,
@@ -210,7 +225,7 @@ def generate(spec: ScaleSpec, *, stderr: Stream = sys.stderr) -> Summary:
         ("people", lambda: _people(spec, rng, world, stderr)),
         ("contacts", lambda: _contacts(spec, rng, world, stderr)),
         ("feedback", lambda: _feedback(spec, rng, world, stderr)),
-        ("round", lambda: _round(rng, world)),
+        ("round", lambda: _round(spec, rng, world)),
     ]
     for name, step in steps:
         started = time.monotonic()
@@ -219,7 +234,7 @@ def generate(spec: ScaleSpec, *, stderr: Stream = sys.stderr) -> Summary:
     started = time.monotonic()
     _finish()
     summary.seconds["analyze"] = round(time.monotonic() - started, 1)
-    for model in (Hotspot, User, Person, Contact, Referral, Feedback, RollEntry, Ballot):
+    for model in (Hotspot, User, Person, Contact, Referral, Feedback, RollEntry, CountedBallot):
         summary.counts[model._meta.db_table] = model.objects.count()
     return summary
 
@@ -687,10 +702,12 @@ def _feedback(spec: ScaleSpec, rng: random.Random, world: World, stderr: Stream)
             )
 
 
-def _round(rng: random.Random, world: World) -> None:
-    """A round that closed six weeks ago: opened (roll frozen) through the services, about 10%
-    of the roll voting (at least ten, so it publishes), then closed, sealed and counted by
-    programmes.services.round_close like any other round."""
+def _round(spec: ScaleSpec, rng: random.Random, world: World) -> None:
+    """A round that closed six weeks ago: its three tellers (the bench logins) agree with their
+    password and the round is opened (roll frozen) through the services; about 10% of the roll
+    votes (at least ten, so it publishes), each ballot encrypted to the round's key as
+    ballot_cast would; then it is closed and two tellers enter their words, so the services
+    decrypt, shuffle and count it like any other round."""
     now = timezone.now()
     opens_at = now - timedelta(days=60)
     coordinator = world.bench[BENCH_COORDINATOR]
@@ -711,35 +728,38 @@ def _round(rng: random.Random, world: World) -> None:
         )
         for t, p, pic, cost in ROUND_OPTIONS
     ]
+    tellers = programme_services.tellers_name(
+        round=closed, users=[world.bench[name] for name in BENCH_LOGINS], needed=2
+    )
+    for teller in tellers:
+        programme_services.teller_accept(teller=teller, password=spec.password)
     programme_services.round_open(round=closed, now=opens_at + timedelta(minutes=5))
+    words = [
+        programme_services.teller_share_reveal(teller=teller, password=spec.password)
+        for teller in tellers[:2]
+    ]
+    if closed.public_key is None:
+        raise RuntimeError("The round opened without a key.")
+    public_key = bytes(closed.public_key)
     roll = sorted(RollEntry.objects.filter(round=closed).values_list("member_id", flat=True))
     bench = world.bench[BENCH_MEMBER].pk
     others = [m for m in roll if m != bench]
     wanted = min(len(roll), max(round(len(roll) * 0.1), 10))
     voters = ([bench] if bench in roll else []) + rng.sample(others, max(wanted - 1, 0))
     popularity = [rng.uniform(1, 5) for _ in options]
-    receipts: set[str] = set()
     ballots = []
     for _ in voters:
         picked: set[int] = set()
         for _pick_n in range(rng.choice((1, 2, 3, 3))):
             picked.add(rng.choices(options, weights=popularity)[0].pk)
-        receipt = "".join(rng.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-        while receipt in receipts:
-            receipt = "".join(rng.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-        receipts.add(receipt)
         ballots.append(
-            Ballot(
-                id=uuid.UUID(int=rng.getrandbits(128), version=4),
-                round=closed,
-                choices=sorted(picked),
-                receipt=receipt,
-            )
+            EncryptedBallot(round=closed, ciphertext=ballot_crypto.ballot_seal(public_key, picked))
         )
     in_person = set(rng.sample(voters, len(voters) // 10))
     with transaction.atomic():
-        # What ballot_cast writes, at once: the ballots, then their roll rows marked as voted.
-        Ballot.objects.bulk_create(ballots, batch_size=BATCH)
+        # What ballot_cast writes, at once: the encrypted ballots, then their roll rows marked
+        # as voted.
+        EncryptedBallot.objects.bulk_create(ballots, batch_size=BATCH)
         for start in range(0, len(voters), 500):
             chunk = voters[start : start + 500]
             RollEntry.objects.filter(round=closed, member_id__in=chunk).update(has_voted=True)
@@ -748,6 +768,8 @@ def _round(rng: random.Random, world: World) -> None:
             chunk = paper[start : start + 500]
             RollEntry.objects.filter(round=closed, member_id__in=chunk).update(voted_in_person=True)
     programme_services.round_close(round=closed)
+    for given in words:
+        programme_services.share_give(round=closed, words=given)
 
 
 # Every table the generator fills.

@@ -10,8 +10,17 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from members.access import one_or_404
-from members.roles import Role, Viewer, has_role
-from programmes.models import Comment, Need, NeedQuerySet, Option, Programme, Round, Stage
+from members.roles import LoggedInRequest, Role, Viewer, has_role
+from programmes.models import (
+    Comment,
+    Need,
+    NeedQuerySet,
+    Option,
+    Programme,
+    Round,
+    Stage,
+    Teller,
+)
 
 # Every member, outreach worker and coordinator may see the programmes, the rounds (not those
 # being prepared) and the needs (not those hidden); anyone else, none of them.
@@ -69,6 +78,19 @@ def get_round_for_coordinator(request: HttpRequest, pk: int) -> Round:
     if not has_role(request.user, Role.COORDINATOR):
         raise Http404
     return one_or_404(Round.objects.all(), pk)
+
+
+def get_teller_for_user(request: LoggedInRequest, pk: int) -> Teller:
+    """The logged-in person's place as a teller of round `pk`, drafts included (a teller agrees
+    before the round opens); 404 for anyone who is not one of its tellers."""
+    teller = (
+        Teller.objects.filter(round_id=pk, user=request.user)
+        .select_related("round", "user")
+        .first()
+    )
+    if teller is None:
+        raise Http404
+    return teller
 
 
 def get_option_for_coordinator(request: HttpRequest, pk: int) -> Option:

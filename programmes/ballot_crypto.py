@@ -15,7 +15,9 @@ XSalsa20-Poly1305) for the ballots, pycryptodome's Shamir sharing for the shares
   unrelated ciphertexts. `tracker(ciphertext)` is the short code the voter keeps: it names the
   ciphertext, and without the key says nothing about the choices.
 - `ballots_open(shares, ciphertexts)` rebuilds the key in memory from k shares and returns the
-  choices of each ballot; a wrong or too small set of shares raises `SharesRefused`."""
+  choices of each ballot; a wrong or too small set of shares raises `SharesRefused`.
+- Until a teller sees their share, it waits sealed to a key made from their password
+  (`teller_public_key`, `share_box_seal`, `share_box_open`)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from Crypto.Protocol.SecretSharing import Shamir  # nosec B413
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
+from nacl.pwhash import argon2id
 
 # Every ballot's plain text is padded to this many bytes before encryption (choices are a few
 # option ids; 256 bytes hold more than any round allows).
@@ -151,3 +154,36 @@ def share_from_words(text: str, round_label: str) -> Share:
     if _check(round_label, body) != check or body[0] == 0:
         raise SharesRefused("This share has a mistake, or belongs to another round.")
     return Share(body[0], body[1 : 1 + _HALF], body[1 + _HALF :])
+
+
+# --- Tellers' keys -------------------------------------------------------------------------------
+# A teller's share waits, between the round's opening and the moment they see it, sealed to a
+# key made from their password (Argon2id, PyNaCl). Whoever holds the database holds only the
+# sealed share, and must guess the password to open it.
+
+KEY_COST = {
+    "interactive": (argon2id.OPSLIMIT_INTERACTIVE, argon2id.MEMLIMIT_INTERACTIVE),
+    "min": (argon2id.OPSLIMIT_MIN, argon2id.MEMLIMIT_MIN),  # tests only
+}
+SALT_BYTES = argon2id.SALTBYTES
+
+
+def _teller_private_key(password: str, salt: bytes, cost: str) -> PrivateKey:
+    opslimit, memlimit = KEY_COST[cost]
+    seed = argon2id.kdf(32, password.encode(), salt, opslimit=opslimit, memlimit=memlimit)
+    return PrivateKey(seed)
+
+
+def teller_public_key(password: str, salt: bytes, cost: str = "interactive") -> bytes:
+    return bytes(_teller_private_key(password, salt, cost).public_key)
+
+
+def share_box_seal(teller_public_key: bytes, words: str) -> bytes:
+    return bytes(SealedBox(PublicKey(teller_public_key)).encrypt(words.encode()))
+
+
+def share_box_open(password: str, salt: bytes, box: bytes, cost: str = "interactive") -> str:
+    try:
+        return SealedBox(_teller_private_key(password, salt, cost)).decrypt(box).decode()
+    except CryptoError as error:
+        raise SharesRefused("This password does not open the share.") from error

@@ -567,3 +567,67 @@ class UpdateForm(forms.ModelForm):
         help_texts = {
             "text": _("Plain words. No names of members: everyone who follows can read it.")
         }
+
+
+class TellersForm(forms.Form):
+    """Who holds the round's key, and how many of them the count needs."""
+
+    usernames = forms.CharField(
+        label=_("Usernames of the tellers, one per line"),
+        help_text=_("Members or staff you trust, usually 3. They may be at different places."),
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}),
+    )
+    needed = forms.IntegerField(
+        label=_("How many of them must come to count the votes"),
+        min_value=2,
+        max_value=9,
+        initial=2,
+        help_text=_(
+            "Usually 2 of 3, so one can be absent or lose their words. If fewer than this can "
+            "come, the votes can never be counted and the round must be run again."
+        ),
+    )
+
+    def clean_usernames(self) -> list[User]:
+        names = list(dict.fromkeys(self.cleaned_data["usernames"].split()))
+        users = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
+        unknown = [name for name in names if name not in users]
+        if unknown:
+            raise ValidationError(
+                _("Nobody has these usernames: %(names)s") % {"names": ", ".join(unknown)},
+                code="unknown",
+            )
+        return [users[name] for name in names]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        users, needed = cleaned.get("usernames"), cleaned.get("needed")
+        if users is not None and needed is not None and not needed <= len(users) <= 9:
+            self.add_error(
+                "usernames",
+                _("Name at least %(needed)d people and at most 9.") % {"needed": needed},
+            )
+        return cleaned
+
+
+class PasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ShareForm(forms.Form):
+    words = forms.CharField(
+        label=_("The teller's words"),
+        help_text=_("As written down: groups of 4 letters and numbers. Spaces do not matter."),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+            }
+        ),
+    )

@@ -152,7 +152,7 @@ class Round(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Being prepared")
         OPEN = "open", _("Open for voting")
-        CLOSED = "closed", _("Closed, being counted")
+        CLOSED = "closed", _("Closed, waiting for the tellers")
         COUNTED = "counted", _("Results published")
         VOID = "void", _("Too few votes: to be run again")
 
@@ -172,6 +172,13 @@ class Round(models.Model):
         default=_("Equal approvals: the lower cost first, then the need raised earlier."),
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    tellers_needed = models.PositiveSmallIntegerField(
+        _("tellers needed to count"),
+        default=2,
+        help_text=_("The votes can only be counted when this many tellers enter their words."),
+    )
+    # Set when the round opens; its private key is split among the tellers and kept nowhere.
+    public_key = models.BinaryField(null=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -186,6 +193,9 @@ class Round(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(max_choices__gte=1), name="programmes_round_at_least_one_choice"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(tellers_needed__gte=2), name="programmes_round_two_tellers"
             ),
         ]
 
@@ -234,27 +244,91 @@ class RollEntry(models.Model):
         return f"{self.round_id} · {self.member_id}"
 
 
-class Ballot(models.Model):
-    """One member's choices, with nothing that points back at them (R2): a random id, no member,
-    no time, no order. Immutable; rewritten in random order with fresh ids when the round is
-    sealed (R4). Kept out of every history, audit and admin."""
+class Teller(models.Model):
+    """A member or staff member named to hold one share of a round's key (k of n). They accept
+    with their password, which makes a key pair for this round from it; when the round opens,
+    their share is stored sealed to that key until they see it, once, as words to write down.
+    The round's private key exists nowhere: counting needs `tellers_needed` of them."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="ballots")
-    choices = models.JSONField(default=list)  # option ids
-    receipt = models.CharField(max_length=12)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="tellers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    index = models.PositiveSmallIntegerField()  # the share's number, 1..n
+    key_salt = models.BinaryField(null=True, editable=False)
+    public_key = models.BinaryField(null=True, editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    share_box = models.BinaryField(null=True, editable=False)
+    share_shown_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        ordering = ["index"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "receipt"], name="programmes_ballot_receipt")
+            models.UniqueConstraint(fields=["round", "user"], name="programmes_teller_once"),
+            models.UniqueConstraint(fields=["round", "index"], name="programmes_teller_index"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.index}"
+
+
+class EncryptedBallot(models.Model):
+    """One member's choices, encrypted to the round's public key before anything is written
+    (programmes.ballot_crypto). Nothing else: no member, no time, no receipt. The table is
+    emptied with TRUNCATE when the round is counted, so its files go with it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="encrypted_ballots")
+    ciphertext = models.BinaryField()
+
+    def __str__(self) -> str:
+        return "encrypted ballot"
+
+
+class CountedBallot(models.Model):
+    """A ballot as counted: its choices only, written once, in random order, by the count. The
+    table never held a ballot before its round was counted; no tracker, time or voter."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="counted_ballots")
+    choices = models.JSONField(default=list)  # option ids
 
     def __str__(self) -> str:
         return "ballot"  # never its content
 
 
+class Tracker(models.Model):
+    """A published ballot tracker: each voter finds theirs in the list of the counted round.
+    Written at the count, sorted; nothing ties it to a counted ballot."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="trackers")
+    code = models.CharField(max_length=12)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ShareGiven(models.Model):
+    """A teller's share entered for the count, kept until enough are in. Never more than
+    `tellers_needed - 1` of them are stored (fewer than k shares say nothing about the key): the
+    last one needed is used in memory and the count deletes the others."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    index = models.PositiveSmallIntegerField()
+    share = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "index"], name="programmes_share_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.index}"
+
+
 class Result(models.Model):
-    """The count of a sealed round, computed by programmes.tally from the ballots."""
+    """The count of a round, computed by programmes.tally from its counted ballots."""
 
     round = models.OneToOneField(Round, on_delete=models.PROTECT, related_name="result")
     approvals = models.JSONField(default=dict)  # option id -> approvals

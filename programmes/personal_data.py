@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from members.personal_data import Delete, Keep, exempt, register, wipe
 from programmes.models import (
-    Ballot,
     BudgetLine,
     Comment,
+    CountedBallot,
+    EncryptedBallot,
     Follow,
     Need,
     Option,
@@ -19,9 +20,12 @@ from programmes.models import (
     Result,
     RollEntry,
     Round,
+    ShareGiven,
     SignUp,
     Stage,
     Support,
+    Teller,
+    Tracker,
     Update,
 )
 
@@ -73,7 +77,7 @@ register(
     key="votes",
     label=_("Priority rounds you could vote in"),
     login="member",
-    # Whether they voted, never what: ballots carry no link to anyone (programmes.models.Ballot).
+    # Whether they voted, never what: ballots carry no link to anyone (programmes.models).
     fields={
         "round.title": _("Round"),
         "has_voted": _("Voted"),
@@ -82,6 +86,19 @@ register(
     },
     order_by=("-round__opens_at", "-pk"),
     erase=Keep(_("Kept: the number who could vote and who voted must match the published count.")),
+)
+register(
+    Teller,
+    key="tellers",
+    label=_("Rounds you are a teller for"),
+    login="user",
+    fields={
+        "round.title": _("Round"),
+        "accepted_at": _("Accepted"),
+        "share_shown_at": _("Your words were shown"),
+    },
+    order_by=("-round__opens_at", "-pk"),
+    erase=Keep(_("Kept: the round's count needs to know which share was yours.")),
 )
 register(
     Stage.committee.through,
@@ -111,7 +128,10 @@ register(
 
 # The secret ballot (shared/reference/voting.md): nothing may tie a ballot or a count to anyone.
 BALLOT = "Secret ballot: unlinkable from voters by design; reaches a login only through the "
-exempt(Ballot, reason=BALLOT + "coordinator who created the round.")
+exempt(EncryptedBallot, reason=BALLOT + "coordinator who created the round.")
+exempt(CountedBallot, reason=BALLOT + "coordinator who created the round.")
+exempt(Tracker, reason=BALLOT + "coordinator who created the round (trackers name no one).")
+exempt(ShareGiven, reason="A teller's share for the count: names no one; deleted by the count.")
 exempt(Result, reason=BALLOT + "coordinator who created the round (counts only).")
 # The programme's own records reach people only as the staff who did the work.
 exempt(Round, reason="A round: reaches a login only as the coordinator who created it.")

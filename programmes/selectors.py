@@ -32,7 +32,6 @@ from programmes.access import (
     rounds_visible_to,
 )
 from programmes.models import (
-    Ballot,
     BudgetLine,
     Comment,
     Follow,
@@ -44,9 +43,12 @@ from programmes.models import (
     Result,
     RollEntry,
     Round,
+    ShareGiven,
     SignUp,
     Stage,
     Support,
+    Teller,
+    Tracker,
     Update,
 )
 
@@ -131,10 +133,33 @@ def roll_size(round_: Round) -> int:
     return round_.roll.count()
 
 
-def receipts(round_: Round) -> list[str]:
-    """Every receipt code of the round, sorted, without any choice (R9): one query."""
+def trackers(round_: Round) -> list[str]:
+    """Every ballot tracker of the counted round, sorted, without any choice (R9): one query."""
+    return list(Tracker.objects.filter(round=round_).values_list("code", flat=True))
+
+
+def tellers(round_: Round) -> list[Teller]:
+    """The round's tellers in share order, with their logins: one query."""
+    return list(Teller.objects.filter(round=round_).select_related("user"))
+
+
+def shares_given(round_: Round) -> int:
+    """How many tellers' words are in for the count (never which, never the words)."""
+    return ShareGiven.objects.filter(round=round_).count()
+
+
+def teller_duties(user: User) -> list[Teller]:
+    """The rounds where this person is a teller with something to do: agree before the round
+    opens, see their words once it is open, enter them once it is closed. One query."""
     return list(
-        Ballot.objects.filter(round=round_).order_by("receipt").values_list("receipt", flat=True)
+        Teller.objects.filter(user=user)
+        .filter(
+            Q(round__status=Round.Status.DRAFT, accepted_at__isnull=True)
+            | Q(round__status=Round.Status.OPEN, share_box__isnull=False)
+            | Q(round__status=Round.Status.CLOSED, round__public_key__isnull=False)
+        )
+        .select_related("round")
+        .order_by("round__closes_at")
     )
 
 

@@ -5,24 +5,25 @@ from __future__ import annotations
 
 import logging
 import secrets
-import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from members.models import Consent, Person, User
-from programmes import tally
+from programmes import ballot_crypto, tally
 from programmes.models import (
-    Ballot,
     BudgetLine,
     Comment,
+    CountedBallot,
+    EncryptedBallot,
     Follow,
     Need,
     Option,
@@ -31,17 +32,18 @@ from programmes.models import (
     Result,
     RollEntry,
     Round,
+    ShareGiven,
     SignUp,
     Stage,
     Support,
+    Teller,
+    Tracker,
     Update,
 )
 from programmes.rules import (
     CLOSED_TO_HELPERS,
     NEED_ACTIVE,
     NEED_SUPPORTS_MAX,
-    RECEIPT_ALPHABET,
-    RECEIPT_LENGTH,
     ROUND_OPTIONS_MAX,
     ROUND_OPTIONS_MIN,
     round_tie_break,
@@ -284,8 +286,9 @@ def need_shortlist(*, need: Need) -> Need:
 
 
 # --- Priority rounds and ballots ---
-# The design is voting.md (c), rules R1-R15. A ballot is written only by ballot_cast, rewritten
-# only by round_seal, read only by round_count and the published receipt list.
+# The design is voting.md (c), rules R1-R15, with the ballots encrypted at cast (SECURITY.md):
+# a ballot is written only by ballot_cast, as ciphertext; opened only by _count, with the shares
+# of enough tellers; and then exists only as a counted ballot with nothing that points back.
 
 rounds_log = logging.getLogger("programmes.rounds")
 
@@ -352,6 +355,119 @@ def round_eligible_members() -> QuerySet[User]:
     )
 
 
+TELLERS_MAX = 9
+
+
+def tellers_name(*, round: Round, users: Sequence[User], needed: int) -> list[Teller]:
+    """Name the tellers of a round being prepared (replacing any named before) and how many of
+    them the count needs. Once the round opens they cannot change: if too many are lost, the
+    round cannot be counted and a new one must be run."""
+    users = list(dict.fromkeys(users))
+    if not 2 <= needed <= len(users) <= TELLERS_MAX:
+        raise _refuse(
+            _(
+                "Name between %(needed)d and %(max)d different people, and need at least 2 "
+                "of them to count."
+            )
+            % {"needed": max(needed, 2), "max": TELLERS_MAX},
+            "tellers",
+        )
+    with transaction.atomic():
+        locked = _lock_round(round)
+        if locked.status != Round.Status.DRAFT:
+            raise _refuse(_("This round has opened: its tellers cannot change."), "not_draft")
+        Teller.objects.filter(round=locked).delete()
+        tellers = Teller.objects.bulk_create(
+            [Teller(round=locked, user=user, index=i) for i, user in enumerate(users, 1)]
+        )
+        locked.tellers_needed = needed
+        locked.save(update_fields=["tellers_needed"])
+    round.tellers_needed = needed
+    return tellers
+
+
+def _stored(value: bytes | memoryview | None) -> bytes:
+    """Key material read back from the database (a memoryview on PostgreSQL)."""
+    if value is None:
+        raise ValueError("Key material missing.")
+    return bytes(value)
+
+
+def _password_checked(teller: Teller, password: str) -> None:
+    if not teller.user.check_password(password):
+        raise _refuse(_("This is not your password."), "password")
+
+
+@sensitive_variables("password")
+def teller_accept(*, teller: Teller, password: str) -> Teller:
+    """The teller agrees, with their password, before the round opens: a key pair for this
+    round is made from it, and only its public half is kept, for their share to wait under."""
+    _password_checked(teller, password)
+    with transaction.atomic():
+        if _lock_round(teller.round).status != Round.Status.DRAFT:
+            raise _refuse(_("This round has opened: it is too late to accept."), "not_draft")
+        teller.key_salt = secrets.token_bytes(ballot_crypto.SALT_BYTES)
+        teller.public_key = ballot_crypto.teller_public_key(
+            password, teller.key_salt, settings.TELLER_KEY_COST
+        )
+        teller.accepted_at = timezone.now()
+        teller.save(update_fields=["key_salt", "public_key", "accepted_at"])
+    return teller
+
+
+@sensitive_variables("password", "words")
+def teller_share_reveal(*, teller: Teller, password: str) -> str:
+    """The teller's share as words, once: opened with their password, then deleted."""
+    _password_checked(teller, password)
+    with transaction.atomic():
+        locked = Teller.objects.select_for_update().get(pk=teller.pk)
+        if locked.share_box is None:
+            raise _refuse(_("Your words have already been shown, or the round is over."), "shown")
+        try:
+            words = ballot_crypto.share_box_open(
+                password,
+                _stored(locked.key_salt),
+                _stored(locked.share_box),
+                settings.TELLER_KEY_COST,
+            )
+        except ballot_crypto.SharesRefused as refused:
+            raise _refuse(
+                _("Use the password you had when you agreed to be a teller."), "password"
+            ) from refused
+        locked.share_box = None
+        locked.share_shown_at = timezone.now()
+        locked.save(update_fields=["share_box", "share_shown_at"])
+    teller.share_box, teller.share_shown_at = None, locked.share_shown_at
+    return words
+
+
+@sensitive_variables("shares")
+def _round_key_split(round: Round) -> None:
+    """Make the round's key pair, keep its public half, and seal each teller's share to the
+    teller's key. The private key and the shares leave memory with this call."""
+    tellers = list(
+        Teller.objects.select_related("user").select_for_update(of=("self",)).filter(round=round)
+    )
+    if len(tellers) < round.tellers_needed:
+        raise _refuse(
+            _("Name at least %(count)d tellers first.") % {"count": round.tellers_needed},
+            "tellers",
+        )
+    waiting = [t.user.username for t in tellers if t.public_key is None]
+    if waiting:
+        raise _refuse(
+            _("Every teller must agree first. Still waiting for: %(names)s.")
+            % {"names": ", ".join(waiting)},
+            "tellers",
+        )
+    round.public_key, shares = ballot_crypto.round_key_make(round.tellers_needed, len(tellers))
+    label = _share_label(round)
+    for teller, share in zip(tellers, shares, strict=True):
+        words = ballot_crypto.share_words(share, label)
+        teller.share_box = ballot_crypto.share_box_seal(_stored(teller.public_key), words)
+    Teller.objects.bulk_update(tellers, ["share_box"])
+
+
 def round_open(*, round: Round, now: datetime | None = None) -> int:
     """Open a round and freeze its roll in the same transaction (R1): one row per eligible
     member now, and never another row afterwards, so nobody can be added late to work out a
@@ -370,23 +486,15 @@ def round_open(*, round: Round, now: datetime | None = None) -> int:
             raise _refuse(_("It is not yet time to open this round."), "too_early")
         if locked.closes_at <= now:
             raise _refuse(_("Its closing time has passed: change it first."), "too_late")
+        _round_key_split(locked)
         members = round_eligible_members().values_list("pk", flat=True)
         roll = RollEntry.objects.bulk_create(
             [RollEntry(round=locked, member_id=pk) for pk in members], batch_size=1000
         )
         locked.status = Round.Status.OPEN
-        locked.save(update_fields=["status"])
-    round.status = locked.status
+        locked.save(update_fields=["status", "public_key"])
+    round.status, round.public_key = locked.status, locked.public_key
     return len(roll)
-
-
-def _new_receipt(round: Round) -> str:
-    """A code not yet used in this round. The caller holds the round's lock, so no one else can
-    take the same code between the check and the insert."""
-    while True:
-        code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-        if not Ballot.objects.filter(round=round, receipt=code).exists():
-            return code
 
 
 @sensitive_variables("choices", "picked")
@@ -414,7 +522,8 @@ def ballot_cast(
     assisted: bool = False,
     now: datetime | None = None,
 ) -> str:
-    """Take one ballot and return its receipt (R3, R13). The one way a ballot is ever written:
+    """Take one ballot, encrypted to the round's public key, and return its tracker, the
+    voter's receipt (R3, R13). The one way a ballot is ever written:
     - online: `member` votes on their own roll row;
     - at a meeting: a coordinator marks `member` as voted in person (`assisted` if someone
       helped; the helper is never recorded, R14) and enters their paper ballot;
@@ -426,7 +535,7 @@ def ballot_cast(
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_round(round)
-        if not locked.is_voting_time(now):
+        if not locked.is_voting_time(now) or locked.public_key is None:
             raise _refuse(_("This vote is closed."), "closed")
         rows = RollEntry.objects.select_for_update().filter(round=locked)
         if member is not None:
@@ -442,14 +551,15 @@ def ballot_cast(
                 raise _refuse(_("There are more paper ballots than people marked."), "no_paper")
             in_person = True
         picked = _checked_choices(choices, locked)
-        receipt = _new_receipt(locked)
-        Ballot.objects.create(round=locked, choices=picked, receipt=receipt)
+        # Encrypted before anything is written: the database never holds the choices.
+        ciphertext = ballot_crypto.ballot_seal(_stored(locked.public_key), picked)
+        EncryptedBallot.objects.create(round=locked, ciphertext=ciphertext)
         RollEntry.objects.filter(pk=entry.pk).update(
             has_voted=True,
             voted_in_person=in_person or entry.voted_in_person,
             assisted=assisted or entry.assisted,
         )
-    return receipt
+    return ballot_crypto.tracker(ciphertext)
 
 
 def roll_mark_in_person(
@@ -497,98 +607,153 @@ def paper_ballots_enter(
     return len(papers)
 
 
-def round_seal(*, round: Round) -> int:
-    """Rewrite the round's ballots in random order with fresh ids, in one transaction (R4). Until
-    then a ballot shares its transaction id (`xmin`) and its place in the table with the roll
-    row of whoever cast it; afterwards every ballot and every roll row of the round carries the
-    same `xmin`, and the order of the table is random. Safe to run twice. Returns the number of
-    ballots."""
-    with transaction.atomic():
-        locked = _lock_round(round)
-        if locked.status in (Round.Status.DRAFT, Round.Status.OPEN):
-            raise _refuse(_("Only a closed round can be sealed."), "not_closed")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # The trigger of migration 0002 lets ballots be deleted in this transaction only.
-                cursor.execute("SET LOCAL programmes.sealing = 'on'")
-        ballots = list(Ballot.objects.filter(round=locked).values_list("choices", "receipt"))
-        secrets.SystemRandom().shuffle(ballots)
-        # Receipts are unique per round: the originals go first, then the shuffled copies.
-        Ballot.objects.filter(round=locked).delete()
-        Ballot.objects.bulk_create(
-            [Ballot(id=uuid.uuid4(), round=locked, choices=c, receipt=r) for c, r in ballots],
-            batch_size=2000,
-        )
-        RollEntry.objects.filter(round=locked).update(has_voted=F("has_voted"))
-    return len(ballots)
-
-
-def _vacuum_ballots() -> None:
-    """R4.4: the old copies of sealed rows stay in the table file until VACUUM; it cannot run
-    inside a transaction, so it is skipped when the caller holds one (tests, a shell)."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+def _destroy_ciphertexts(round: Round) -> None:
+    """The round's encrypted ballots go with the table's files: TRUNCATE gives the table a new
+    file and unlinks the old one at commit, whatever snapshot another transaction holds, where
+    DELETE would leave every row in the file until a VACUUM that a held snapshot stops. Other
+    rounds' ballots are copied out and back in the same transaction."""
+    if connection.vendor != "postgresql":
+        # The embedded default (SQLite) overwrites what it deletes; SECURITY.md says the
+        # promise about files is PostgreSQL's.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+        EncryptedBallot.objects.filter(round=round).delete()
         return
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM programmes_ballot, programmes_rollentry")
-
-
-def round_count(*, round: Round) -> Result | None:
-    """Count a sealed round with programmes.tally and publish the result: COUNTED, or VOID
-    when fewer voted than the round needs (then no approvals are stored at all, R7). Refuses to
-    publish unless #ballots == #roll rows voted == #receipts (R9), and logs only the numbers.
-    Safe to run twice: a counted round keeps its result."""
-    with transaction.atomic():
-        locked = _lock_round(round)
-        if locked.status in (Round.Status.COUNTED, Round.Status.VOID):
-            return Result.objects.get(round=locked)
-        if locked.status != Round.Status.CLOSED:
-            # R6: no count of any kind while a round is open.
-            raise _refuse(_("Only a closed round can be counted."), "not_closed")
-        rows = list(Ballot.objects.filter(round=locked).values_list("choices", "receipt"))
-        ballots = [choices for choices, _receipt in rows]
-        receipts = {receipt for _choices, receipt in rows}
-        voters = RollEntry.objects.filter(round=locked, has_voted=True).count()
-        if not len(ballots) == voters == len(receipts):
-            rounds_log.error(
-                "Round %s not published: %d ballots, %d voted on the roll, %d receipts.",
-                locked.pk,
-                len(ballots),
-                voters,
-                len(receipts),
-            )
-            return None
-        approvals: dict[str, int] = {}
-        selected: list[int] = []
-        published = voters >= round_turnout_needed(locked)
-        if published:
-            options = list(locked.options.select_related("need"))
-            counts = tally.approvals(ballots, [option.pk for option in options])
-            approvals = {str(pk): n for pk, n in counts.items()}
-            if locked.budget is not None:
-                selected = tally.equal_shares(
-                    ballots,
-                    {option.pk: option.cost or Decimal(0) for option in options},
-                    locked.budget,
-                    round_tie_break(options),
-                )
-        result = Result.objects.create(
-            round=locked,
-            approvals=approvals,
-            selected=selected,
-            ballots_counted=len(ballots),
-            voters=voters,
+        cursor.execute(
+            "CREATE TEMPORARY TABLE programmes_ballots_kept AS "
+            "SELECT * FROM programmes_encryptedballot WHERE round_id <> %s",
+            [round.pk],
         )
-        locked.status = Round.Status.COUNTED if published else Round.Status.VOID
-        locked.save(update_fields=["status"])
-    round.status = locked.status
+        # Checks deferred to the commit of rows written earlier in this transaction would stop
+        # the TRUNCATE ("pending trigger events"): run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE programmes_encryptedballot")
+        cursor.execute(
+            "INSERT INTO programmes_encryptedballot SELECT * FROM programmes_ballots_kept"
+        )
+        cursor.execute("DROP TABLE programmes_ballots_kept")
+
+
+def _publish(round: Round, ballots: list[list[int]], trackers: int) -> Result | None:
+    """Count the round's ballots with programmes.tally and publish the result: COUNTED, or VOID
+    when fewer voted than the round needs (then no approvals are stored at all, R7). Refuses
+    unless #ballots == #roll rows voted == #trackers (R9), and logs only the numbers. The caller
+    holds the round's lock."""
+    voters = RollEntry.objects.filter(round=round, has_voted=True).count()
+    if not len(ballots) == voters == trackers:
+        rounds_log.error(
+            "Round %s not published: %d ballots, %d voted on the roll, %d trackers.",
+            round.pk,
+            len(ballots),
+            voters,
+            trackers,
+        )
+        return None
+    approvals: dict[str, int] = {}
+    selected: list[int] = []
+    published = voters >= round_turnout_needed(round)
+    if published:
+        options = list(round.options.select_related("need"))
+        counts = tally.approvals(ballots, [option.pk for option in options])
+        approvals = {str(pk): n for pk, n in counts.items()}
+        if round.budget is not None:
+            selected = tally.equal_shares(
+                ballots,
+                {option.pk: option.cost or Decimal(0) for option in options},
+                round.budget,
+                round_tie_break(options),
+            )
+    result = Result.objects.create(
+        round=round,
+        approvals=approvals,
+        selected=selected,
+        ballots_counted=len(ballots),
+        voters=voters,
+    )
+    round.status = Round.Status.COUNTED if published else Round.Status.VOID
+    round.save(update_fields=["status"])
     return result
 
 
+@sensitive_variables("shares", "opened")
+def _count(round: Round, shares: list[ballot_crypto.Share]) -> Result | None:
+    """With enough shares: rebuild the key in memory, decrypt every ballot, shuffle them, write
+    the plain ballots and the sorted trackers, count, then destroy the ciphertexts and the
+    stored shares, all in the caller's transaction (R4). The key lives only inside
+    ballots_open."""
+    ciphertexts = [
+        bytes(c)
+        for c in EncryptedBallot.objects.filter(round=round).values_list("ciphertext", flat=True)
+    ]
+    opened = ballot_crypto.ballots_open(shares, _stored(round.public_key), ciphertexts)
+    secrets.SystemRandom().shuffle(opened)
+    trackers = sorted(ballot_crypto.tracker(c) for c in ciphertexts)
+    result = _publish(round, opened, len(trackers))
+    if result is None:
+        return None
+    CountedBallot.objects.bulk_create(
+        [CountedBallot(round=round, choices=c) for c in opened], batch_size=2000
+    )
+    Tracker.objects.bulk_create([Tracker(round=round, code=c) for c in trackers], batch_size=2000)
+    _destroy_ciphertexts(round)
+    ShareGiven.objects.filter(round=round).delete()
+    Teller.objects.filter(round=round).update(share_box=None)
+    return result
+
+
+def share_give(*, round: Round, words: str) -> Result | None:
+    """A teller's words for the count of a closed round. Fewer than the round needs are kept
+    (they say nothing about the key); the last one needed is used at once, in memory, and the
+    round is counted. Returns the result once counted, None while more tellers are needed."""
+    with transaction.atomic():
+        locked = _lock_round(round)
+        if locked.status != Round.Status.CLOSED or locked.public_key is None:
+            raise _refuse(_("This round is not waiting for its tellers."), "not_closed")
+        try:
+            share = ballot_crypto.share_from_words(words, _share_label(locked))
+        except ballot_crypto.SharesRefused as refused:
+            raise _refuse(
+                _("These words are not a share of this round. Check every group."), "bad_share"
+            ) from refused
+        given = list(ShareGiven.objects.filter(round=locked))
+        if share.index in {g.index for g in given}:
+            raise _refuse(_("These words were already entered."), "already_given")
+        shares = [_share_of(g) for g in given] + [share]
+        if len(shares) < locked.tellers_needed:
+            ShareGiven.objects.create(
+                round=locked, index=share.index, share=share.first + share.second
+            )
+            return None
+        try:
+            return _count(locked, shares)
+        except ballot_crypto.SharesRefused as refused:
+            ShareGiven.objects.filter(round=locked).delete()
+            raise _refuse(
+                _(
+                    "These words do not open the round together with those entered before. "
+                    "Every teller must enter their words again."
+                ),
+                "shares_refused",
+            ) from refused
+
+
+def _share_label(round: Round) -> str:
+    """What ties a share to its round: the round's public key, so a share from any other
+    round, here or elsewhere, is refused."""
+    return _stored(round.public_key).hex()
+
+
+def _share_of(given: ShareGiven) -> ballot_crypto.Share:
+    raw = bytes(given.share)
+    half = len(raw) // 2
+    return ballot_crypto.Share(given.index, raw[:half], raw[half:])
+
+
 def round_close(*, round: Round) -> Round:
-    """Close a round, then seal it, then count it (R4): each step commits before the next and
-    each is safe to run again, so a crash between them is mended by the next run. A vote that
-    waited for the round's lock finds it closed and is refused; one that got the lock first is
-    sealed and counted."""
+    """Stop the voting. The count waits for the tellers (share_give). A round from before
+    ballots were encrypted (no public key) had its ballots moved to the counted ones by the
+    migration and is counted here. Safe to run twice."""
     with transaction.atomic():
         locked = _lock_round(round)
         if locked.status == Round.Status.DRAFT:
@@ -596,20 +761,21 @@ def round_close(*, round: Round) -> Round:
         if locked.status == Round.Status.OPEN:
             locked.status = Round.Status.CLOSED
             locked.save(update_fields=["status"])
-    if locked.status == Round.Status.CLOSED:
-        round_seal(round=locked)
-        _vacuum_ballots()
-        round_count(round=locked)
-    locked.refresh_from_db()
+        if locked.status == Round.Status.CLOSED and locked.public_key is None:
+            ballots = list(
+                CountedBallot.objects.filter(round=locked).values_list("choices", flat=True)
+            )
+            _publish(locked, ballots, Tracker.objects.filter(round=locked).count())
     round.status = locked.status
     return locked
 
 
 def rounds_close_due(now: datetime) -> int:
-    """The minute job: close, seal and count every open round whose time is up, and finish any
-    closed round a crash left uncounted. Returns how many rounds it handled."""
+    """The minute job: close every open round whose time is up (its count waits for the
+    tellers), and count any closed round from before ballots were encrypted. Returns how many
+    rounds it handled."""
     due = Round.objects.filter(status=Round.Status.OPEN, closes_at__lte=now) | Round.objects.filter(
-        status=Round.Status.CLOSED
+        status=Round.Status.CLOSED, public_key__isnull=True
     )
     handled = 0
     for round in due.order_by("closes_at"):

@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from programmes.views import needs, programme, programme_manage, round_manage, rounds, you_asked
+from programmes.views import (
+    needs,
+    programme,
+    programme_manage,
+    round_manage,
+    rounds,
+    tellers,
+    you_asked,
+)
 
 app_name = "programmes"
 urlpatterns = [
@@ -23,7 +31,8 @@ urlpatterns = [
     path("rounds/<int:pk>/confirm/", rounds.round_confirm, name="round_confirm"),
     path("rounds/<int:pk>/thanks/", rounds.round_thanks, name="round_thanks"),
     path("rounds/<int:pk>/results/", rounds.round_results, name="round_results"),
-    path("rounds/<int:pk>/receipts/", rounds.round_receipts, name="round_receipts"),
+    path("rounds/<int:pk>/trackers/", rounds.round_trackers, name="round_trackers"),
+    path("rounds/<int:pk>/teller/", tellers.round_teller, name="round_teller"),
     path("rounds/manage/", round_manage.round_manage_list, name="round_manage_list"),
     path("rounds/manage/new/", round_manage.round_create, name="round_create"),
     path("rounds/manage/<int:pk>/", round_manage.round_manage_detail, name="round_manage_detail"),
@@ -35,6 +44,8 @@ urlpatterns = [
     ),
     path("rounds/manage/<int:pk>/open/", round_manage.round_open, name="round_open"),
     path("rounds/manage/<int:pk>/close/", round_manage.round_close, name="round_close"),
+    path("rounds/manage/<int:pk>/tellers/", tellers.round_tellers, name="round_tellers"),
+    path("rounds/manage/<int:pk>/count/", round_manage.round_count, name="round_count"),
     path("rounds/manage/<int:pk>/in-person/", round_manage.round_in_person, name="round_in_person"),
     # Programmes and "you asked, we did"
     path("programmes/", programme.programme_list, name="programme_list"),

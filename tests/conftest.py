@@ -56,6 +56,7 @@ PASSWORD = "correct-horse-battery"
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TELLER_KEY_COST = "min"
     # Celery reads its configuration once per process, so set it on the app itself.
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True

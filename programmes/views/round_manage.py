@@ -29,8 +29,10 @@ from programmes.forms import (
     OptionForm,
     PaperBallotsForm,
     RoundForm,
+    ShareForm,
 )
 from programmes.models import Option, Round
+from programmes.views import tellers
 
 PAGE_SIZE = 50
 
@@ -59,9 +61,10 @@ def round_create(request: LoggedInRequest) -> HttpResponse:
     return render(request, "programmes/round_form.html", {"form": form, "round": None})
 
 
-@role_required(Role.COORDINATOR)
-def round_manage_detail(request: LoggedInRequest, pk: int) -> HttpResponse:
-    round_ = selectors.round_with_counts(get_round_for_coordinator(request, pk))
+def _detail_page(
+    request: HttpRequest, round_: Round, share_form: ShareForm | None = None
+) -> HttpResponse:
+    round_ = selectors.round_with_counts(round_)
     return render(
         request,
         "programmes/round_manage_detail.html",
@@ -72,8 +75,29 @@ def round_manage_detail(request: LoggedInRequest, pk: int) -> HttpResponse:
             "options_min": rules.ROUND_OPTIONS_MIN,
             "turnout_needed": rules.round_turnout_needed(round_),
             "voting_time": round_.is_voting_time(),
+            "tellers": selectors.tellers(round_),
+            "shares_given": selectors.shares_given(round_),
+            "share_form": share_form or ShareForm(),
         },
     )
+
+
+@role_required(Role.COORDINATOR)
+def round_manage_detail(request: LoggedInRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, get_round_for_coordinator(request, pk))
+
+
+@sensitive_post_parameters("words")
+@require_POST
+@role_required(Role.COORDINATOR)
+def round_count(request: LoggedInRequest, pk: int) -> HttpResponse:
+    """Tellers at a meeting enter their words one after another on the coordinator's device."""
+    round_ = get_round_for_coordinator(request, pk)
+    form = ShareForm(request.POST)
+    if form.is_valid() and (done := tellers.share_given(request, round_, form)) is not None:
+        messages.success(request, done)
+        return redirect("programmes:round_manage_detail", pk=round_.pk)
+    return _detail_page(request, round_, form)
 
 
 def _not_draft(request: HttpRequest, round_: Round) -> HttpResponse | None:
@@ -180,20 +204,17 @@ def round_close(request: LoggedInRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("programmes:round_manage_detail", pk=round_.pk)
-    if closed.status == Round.Status.COUNTED:
-        messages.success(request, _("The round is closed and counted. The results are out."))
-    elif closed.status == Round.Status.VOID:
-        messages.warning(
-            request, _("The round is closed. Too few people voted: the results are not published.")
-        )
-    else:
-        messages.error(
+    if closed.status == Round.Status.CLOSED:
+        messages.success(
             request,
             _(
-                "The round is closed, but the numbers of votes, voters and receipts do not match. "
-                "Nothing was published. Tell the administrator."
-            ),
+                "Voting is closed. The votes are counted when %(count)d tellers have entered "
+                "their words."
+            )
+            % {"count": closed.tellers_needed},
         )
+    else:
+        messages.success(request, _("Voting is closed."))
     return redirect("programmes:round_manage_detail", pk=round_.pk)
 
 
@@ -227,8 +248,8 @@ def _meeting_forms(
 
 
 def _cast_in_person(round_: Round, form: InPersonVoteForm) -> str:
-    """The member's receipt: shown once, on the page, for the coordinator to hand to them; kept
-    nowhere else."""
+    """The member's ballot tracker: shown once, on the page, for the coordinator to hand to
+    them; kept nowhere else."""
     return services.ballot_cast(
         round=round_,
         member=form.cleaned_data["username"],
@@ -263,7 +284,7 @@ def _meeting_page(
     round_: Round,
     options: list[Option],
     forms: _MeetingForms,
-    receipt: str | None,
+    tracker: str | None,
 ) -> HttpResponse:
     return render(
         request,
@@ -274,7 +295,7 @@ def _meeting_page(
             "vote_form": forms.vote,
             "mark_form": forms.mark,
             "papers_form": forms.papers,
-            "receipt": receipt,
+            "tracker": tracker,
         },
     )
 
@@ -293,10 +314,10 @@ def round_in_person(request: LoggedInRequest, pk: int) -> HttpResponse:
     options = selectors.round_options(round_)
     action = request.POST.get("action") if request.method == "POST" else None
     forms = _meeting_forms(request, round_, options, action)
-    receipt = None
+    tracker = None
     try:
         if action == "vote" and forms.vote.is_valid():
-            receipt = _cast_in_person(round_, forms.vote)
+            tracker = _cast_in_person(round_, forms.vote)
             forms.vote = InPersonVoteForm(prefix="vote", round=round_, options=options)
         elif action == "mark" and forms.mark.is_valid():
             return _mark_in_person(request, round_, forms.mark)
@@ -304,4 +325,4 @@ def round_in_person(request: LoggedInRequest, pk: int) -> HttpResponse:
             return _enter_papers(request, round_, forms.papers)
     except ValidationError as error:
         forms.refused(action, error)
-    return _meeting_page(request, round_, options, forms, receipt)
+    return _meeting_page(request, round_, options, forms, tracker)

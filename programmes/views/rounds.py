@@ -1,10 +1,10 @@
 """Priority rounds as members see them: the rounds, the secret ballot (choose, confirm, cast),
-the results and the published receipts (voting.md R3, R6-R12).
+the results and the published ballot trackers (voting.md R3, R6-R12).
 
 What someone chose travels only in the body of two POSTs (vote -> confirm -> cast): never in a
-URL, the session, a message, a cookie or a log. The receipt appears once, in the page that
-answers the cast, which is not a redirect, so it is in no URL either; a reload of that POST
-finds the roll row voted and casts nothing."""
+URL, the session, a message, a cookie or a log, and it is encrypted before it is stored. The
+tracker appears once, in the page that answers the cast, which is not a redirect, so it is in
+no URL either; a reload of that POST finds the roll row voted and casts nothing."""
 
 from __future__ import annotations
 
@@ -35,7 +35,11 @@ def round_list(request: LoggedInRequest) -> HttpResponse:
     return render(
         request,
         "programmes/round_list.html",
-        {"open_rounds": open_rounds, "past_rounds": [r for r in rounds if r not in open_rounds]},
+        {
+            "open_rounds": open_rounds,
+            "past_rounds": [r for r in rounds if r not in open_rounds],
+            "teller_duties": selectors.teller_duties(request.user),
+        },
     )
 
 
@@ -112,8 +116,8 @@ def round_confirm(request: LoggedInRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(*VOTERS)
 def round_thanks(request: LoggedInRequest, pk: int) -> HttpResponse:
-    """A POST casts the vote and answers with the thank-you page and the receipt, rendered
-    here rather than redirected to, so the receipt is in no URL or session (R9). Reloading it
+    """A POST casts the vote and answers with the thank-you page and the tracker, rendered
+    here rather than redirected to, so the tracker is in no URL or session (R9). Reloading it
     sends the POST again, which now finds the vote given. A GET only says whether one was."""
     round_ = get_round_for_user(request, pk)
     if request.method == "GET":
@@ -124,13 +128,13 @@ def round_thanks(request: LoggedInRequest, pk: int) -> HttpResponse:
     if isinstance(form, HttpResponse):
         return form
     try:
-        receipt = services.ballot_cast(
+        tracker = services.ballot_cast(
             round=round_, member=request.user, choices=form.cleaned_data["choice"]
         )
     except ValidationError as refused:
         # A race the checks above did not see (a second tab, the round closing meanwhile).
         return _refused(request, round_, refused.code or "closed")
-    return render(request, "programmes/round_thanks.html", {"round": round_, "receipt": receipt})
+    return render(request, "programmes/round_thanks.html", {"round": round_, "tracker": tracker})
 
 
 @role_required(*VOTERS)
@@ -154,11 +158,16 @@ def round_results(request: LoggedInRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*VOTERS)
-def round_receipts(request: LoggedInRequest, pk: int) -> HttpResponse:
-    """After the count: every receipt code, sorted, without any choice (R9)."""
+def round_trackers(request: LoggedInRequest, pk: int) -> HttpResponse:
+    """After the count: every ballot tracker, sorted, without any choice (R9), and a box where
+    a voter looks for theirs."""
     round_ = get_round_for_user(request, pk)
     context: dict[str, Any] = {"round": round_}
     if round_.status == Round.Status.COUNTED:
         context["result"] = round_.result
-        context["receipts"] = selectors.receipts(round_)
-    return render(request, "programmes/round_receipts.html", context)
+        context["trackers"] = codes = selectors.trackers(round_)
+        sought = request.GET.get("tracker", "").strip().upper()
+        if sought:
+            context["sought"] = sought
+            context["found"] = sought in codes or sought.replace(" ", "-") in codes
+    return render(request, "programmes/round_trackers.html", context)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from demo import scale
 from members.models import Assignment, Hotspot, Person, User
 from outreach.models import Contact, RiskAssessment, SizeEstimate
-from programmes.models import Ballot, Result, RollEntry, Round
+from programmes.models import CountedBallot, EncryptedBallot, Result, RollEntry, Round, Tracker
 
 pytestmark = pytest.mark.django_db
 
@@ -149,18 +149,25 @@ def test_encrypted_fields_are_ciphertext_in_the_table_and_plain_through_the_mode
 
 
 def test_the_closed_round_is_counted_from_its_ballots() -> None:
+    """Cast encrypted, counted by the services with two of its tellers' words: one tracker and
+    one counted ballot per voter, and no ciphertext left."""
     generate()
 
     closed = Round.objects.get()
     result = Result.objects.get(round=closed)
-    ballots = list(Ballot.objects.filter(round=closed).values_list("choices", flat=True))
+    ballots = list(CountedBallot.objects.filter(round=closed).values_list("choices", flat=True))
     counted = Counter(option for choices in ballots for option in choices)
     voters = RollEntry.objects.filter(round=closed, has_voted=True).count()
 
-    assert closed.status == Round.Status.COUNTED
+    assert closed.status == Round.Status.COUNTED and closed.public_key
     assert result.ballots_counted == len(ballots) == voters >= 10
+    assert Tracker.objects.filter(round=closed).count() == voters
+    assert not EncryptedBallot.objects.exists()
     assert result.approvals == {str(o.pk): counted[o.pk] for o in closed.options.all()}
     assert RollEntry.objects.filter(round=closed).count() > voters  # not everyone voted
+    tellers = closed.tellers.select_related("user")
+    assert {t.user.username for t in tellers} == set(scale.BENCH_LOGINS)
+    assert all(t.accepted_at is not None and t.share_box is None for t in tellers)
 
 
 def test_it_refuses_a_database_that_already_holds_people(person: Person) -> None:

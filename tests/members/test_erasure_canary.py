@@ -60,6 +60,7 @@ from programmes.models import (
     SignUp,
     Stage,
     Support,
+    Teller,
 )
 from tests.conftest import make_person
 
@@ -182,6 +183,7 @@ def planted(hotspot: Hotspot, outreach_worker: User, coordinator: User) -> dict[
         make(Comment, need=need, author=login),
         make(Support, need=make(Need, author=coordinator, category="safety"), member=login),
         make(RollEntry, round=round_, member=login, has_voted=True),
+        make(Teller, round=round_, user=login, index=1),
         make(Stage.committee.through, stage=stage, user=login),
         make(SignUp, programme=programme, member=login),
         make(Follow, programme=programme, member=login),

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from members.models import Hotspot, User
 from members.services import consent_set
-from programmes import services
-from programmes.models import Option, Round
-from tests.conftest import make_person, make_user
+from programmes import ballot_crypto, services
+from programmes.models import Option, Round, Teller
+from tests.conftest import PASSWORD, make_person, make_user
 
 # Titles no page shows anywhere but the ballot, the confirmation and, once counted, the results.
 OPTIONS = [
@@ -28,9 +28,12 @@ OPTIONS = [
 ]
 
 
-def make_round(creator: User, *, options: int = 4, budget: Any = None, **fields: Any) -> Round:
+def make_round(
+    creator: User, *, options: int = 4, budget: Any = None, tellers: int = 3, **fields: Any
+) -> Round:
     """A round being prepared, open since an hour ago until tomorrow, with `options` options
-    (costs 100, 200, ... when it has a budget)."""
+    (costs 100, 200, ... when it has a budget) and `tellers` tellers who have agreed, 2 of
+    whom are needed to count."""
     now = timezone.now()
     fields = {
         "title": "Spring priorities",
@@ -51,6 +54,46 @@ def make_round(creator: User, *, options: int = 4, budget: Any = None, **fields:
             position=position,
             cost=Decimal(100 * position) if budget is not None else None,
         )
+    if tellers:
+        name_tellers(round_, [make_user(f"teller{round_.pk}x{n}") for n in range(1, tellers + 1)])
+    return round_
+
+
+def name_tellers(round_: Round, users: list[User], needed: int = 2) -> list[Teller]:
+    """Name `users` as the round's tellers, each of whom agrees with their password."""
+    named = services.tellers_name(round=round_, users=users, needed=needed)
+    return [services.teller_accept(teller=teller, password=PASSWORD) for teller in named]
+
+
+_WORDS: dict[tuple[int, bytes], list[str]] = {}
+
+
+def teller_words(round_: Round) -> list[str]:
+    """Every teller's words, as each would see them once (tests only: a real teller sees only
+    their own, and the coordinator none); kept here so a test may ask twice."""
+    round_.refresh_from_db(fields=["public_key", "tellers_needed"])
+    key = (round_.pk, bytes(round_.public_key or b""))
+    if key not in _WORDS:
+        tellers = round_.tellers.select_related("user").order_by("index")
+        _WORDS[key] = [services.teller_share_reveal(teller=t, password=PASSWORD) for t in tellers]
+    return _WORDS[key]
+
+
+def decrypted(round_: Round) -> list[list[int]]:
+    """The choices of the round's encrypted ballots, opened with two tellers' words (tests
+    only), in stored order."""
+    label = bytes(round_.public_key).hex()
+    shares = [ballot_crypto.share_from_words(w, label) for w in teller_words(round_)[:2]]
+    stored = round_.encrypted_ballots.values_list("ciphertext", flat=True)
+    return ballot_crypto.ballots_open(shares, bytes(round_.public_key), [bytes(c) for c in stored])
+
+
+def count(round_: Round, words: list[str] | None = None) -> Round:
+    """Close the round (if open) and have enough tellers enter their words."""
+    services.round_close(round=round_)
+    for given in (words or teller_words(round_))[: round_.tellers_needed]:
+        services.share_give(round=round_, words=given)
+    round_.refresh_from_db()
     return round_
 
 
@@ -76,7 +119,7 @@ def option_ids(round_: Round) -> list[int]:
 
 def open_with_votes(round_: Round, votes: list[list[int]], prefix: str = "voter") -> list[str]:
     """Open the round with one voter per ballot in `votes` (indexes into the options) and cast
-    them all. Returns the receipts."""
+    them all. Returns the trackers."""
     voters = make_voters(len(votes), prefix=prefix)
     services.round_open(round=round_)
     ids = option_ids(round_)

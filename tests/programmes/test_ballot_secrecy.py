@@ -1,5 +1,6 @@
 """The secret ballot against its threat model: voting.md section (c), tests T1-T13 (T12, the
-tally, is tests/programmes/test_tally.py). Those that need PostgreSQL's system columns, row locks
+tally, is tests/programmes/test_tally.py; what the database files, dumps and WAL hold is
+tests/programmes/test_ballot_storage.py). Those that need PostgreSQL's system columns, row locks
 or triggers run only there: DATABASE_URL=postgres://... pytest tests/programmes."""
 
 from __future__ import annotations
@@ -22,16 +23,26 @@ from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
 from members.models import Hotspot, User
-from programmes import services, tally
-from programmes.models import Ballot, Option, Result, RollEntry, Round
+from programmes import ballot_crypto, services, tally
+from programmes.models import (
+    CountedBallot,
+    EncryptedBallot,
+    Option,
+    Result,
+    RollEntry,
+    Round,
+    Tracker,
+)
 from tests.programmes.round_helpers import (
     OPTIONS,
+    count,
     give_voting_consent,
     make_round,
     make_voter,
     make_voters,
     open_with_votes,
     option_ids,
+    teller_words,
 )
 
 pytestmark = pytest.mark.django_db
@@ -76,24 +87,26 @@ def in_threads(count: int, work: Callable[[int], Any]) -> list[Any]:
 # --- T1: nothing in the schema links a voter to a ballot -------------------------------------
 
 
+BALLOTS = (EncryptedBallot, CountedBallot, Tracker)
+
+
 def test_t1_the_roll_and_the_ballots_share_no_link() -> None:
     timestamps = (models.DateTimeField, models.DateField, models.TimeField)
-    for model in (Ballot, RollEntry):
+    for model in (*BALLOTS, RollEntry):
         for field in model._meta.get_fields():
             assert not isinstance(field, timestamps), f"{model.__name__}.{field.name}"
             assert not isinstance(field, models.GenericIPAddressField)
             if field.is_relation and field.concrete:
                 allowed = {Round} | ({User} if model is RollEntry else set())
                 assert field.related_model in allowed, f"{model.__name__}.{field.name}"
-    # The ballot: a random UUID4 key, its round, its choices, its receipt and nothing else.
-    assert isinstance(Ballot._meta.pk, models.UUIDField)
-    assert Ballot._meta.pk.default is uuid.uuid4
-    assert {f.column for f in Ballot._meta.concrete_fields} == {
-        "id",
-        "round_id",
-        "choices",
-        "receipt",
-    }
+    # A ballot: a random UUID4 key, its round and its content, nothing else; a tracker: a code.
+    for model in (EncryptedBallot, CountedBallot):
+        assert isinstance(model._meta.pk, models.UUIDField)
+        assert model._meta.pk.default is uuid.uuid4
+    columns = {model: {f.column for f in model._meta.concrete_fields} for model in BALLOTS}
+    assert columns[EncryptedBallot] == {"id", "round_id", "ciphertext"}
+    assert columns[CountedBallot] == {"id", "round_id", "choices"}
+    assert columns[Tracker] == {"id", "round_id", "code"}
     assert {f.column for f in RollEntry._meta.concrete_fields} == {
         "id",
         "round_id",
@@ -102,18 +115,21 @@ def test_t1_the_roll_and_the_ballots_share_no_link() -> None:
         "voted_in_person",
         "assisted",
     }
-    # No model anywhere points at a ballot (no choice table, history or audit row).
+    # No model anywhere points at a ballot or a tracker (no choice table, history or audit).
     for model in apps.get_models():
         for field in model._meta.get_fields():
             if field.is_relation and field.concrete:
-                assert field.related_model is not Ballot, f"{model.__name__}.{field.name}"
+                assert field.related_model not in BALLOTS, f"{model.__name__}.{field.name}"
 
 
 def test_t1_the_database_has_no_foreign_key_between_roll_and_ballot() -> None:
     with connection.cursor() as cursor:
         for table, other in (
-            ("programmes_ballot", "programmes_rollentry"),
-            ("programmes_rollentry", "programmes_ballot"),
+            ("programmes_encryptedballot", "programmes_rollentry"),
+            ("programmes_countedballot", "programmes_rollentry"),
+            ("programmes_tracker", "programmes_rollentry"),
+            ("programmes_rollentry", "programmes_encryptedballot"),
+            ("programmes_rollentry", "programmes_countedballot"),
         ):
             constraints = connection.introspection.get_constraints(cursor, table)
             targets = {c["foreign_key"][0] for c in constraints.values() if c["foreign_key"]}
@@ -125,81 +141,88 @@ def test_t1_the_database_has_no_foreign_key_between_roll_and_ballot() -> None:
             assert not any("time" in c or c.endswith("_at") or c == "ip" for c in columns)
 
 
-# --- T2: sealing removes what links a ballot to its voter -------------------------------------
+# --- T2: the stored ballot is ciphertext; only enough tellers open it ---------------------------
 
 
-def _xmin_links(round_: Round) -> list[tuple[int, str]]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT r.member_id, b.receipt FROM programmes_rollentry r "
-            "JOIN programmes_ballot b ON b.xmin = r.xmin "
-            "WHERE r.round_id = %s AND b.round_id = %s",
-            [round_.pk, round_.pk],
-        )
-        return cursor.fetchall()
-
-
-@postgresql_only
-@pytest.mark.django_db(transaction=True)
-def test_t2_sealing_gives_every_ballot_and_roll_row_one_transaction_id(coordinator: User) -> None:
-    round_ = make_round(coordinator, options=4)
-    voters = make_voters(20)
-    make_voters(3, prefix="abstainer")
-    services.round_open(round=round_)
+def test_t2_a_cast_ballot_is_stored_encrypted_and_opens_only_with_enough_shares(
+    coordinator: User,
+) -> None:
+    round_ = make_round(coordinator)
+    trackers = open_with_votes(round_, [[0], [1, 2], [3], [0, 3], [2]])
     ids = option_ids(round_)
-    cast_order = [
-        services.ballot_cast(round=round_, member=voter, choices=[ids[n % 4]])
-        for n, voter in enumerate(voters)
-    ]
-    # The risk, documented: before sealing, each ballot joins exactly its voter's roll row.
-    links = _xmin_links(round_)
-    assert len(links) == 20
-    assert {member for member, _ in links} == {voter.pk for voter in voters}
-    assert sorted(receipt for _, receipt in links) == sorted(cast_order)
-
-    services.round_close(round=round_)
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(DISTINCT xmin::text) FROM programmes_ballot WHERE round_id = %s",
-            [round_.pk],
-        )
-        assert cursor.fetchone()[0] == 1
-        cursor.execute(
-            "SELECT receipt FROM programmes_ballot WHERE round_id = %s ORDER BY ctid", [round_.pk]
-        )
-        physical_order = [row[0] for row in cursor.fetchall()]
-    # The join now pairs every ballot with every roll row (23 x 20): it tells nothing.
-    links = _xmin_links(round_)
-    assert len(links) == 23 * 20
-    assert sorted(physical_order) == sorted(cast_order)
-    assert physical_order != cast_order
-    assert Round.objects.get(pk=round_.pk).status == Round.Status.COUNTED
+    stored = [bytes(c) for c in EncryptedBallot.objects.values_list("ciphertext", flat=True)]
+    assert len(stored) == 5 and len({len(c) for c in stored}) == 1  # one size, whatever chosen
+    assert sorted(ballot_crypto.tracker(c) for c in stored) == sorted(trackers)
+    for ciphertext in stored:
+        assert str(ids[0]).encode() + b"]" not in ciphertext
+    assert round_.public_key is not None
+    words = teller_words(round_)
+    shares = [ballot_crypto.share_from_words(w, bytes(round_.public_key).hex()) for w in words]
+    with pytest.raises(ballot_crypto.SharesRefused):
+        ballot_crypto.ballots_open(shares[:1], bytes(round_.public_key), stored)
+    opened = ballot_crypto.ballots_open(shares[1:], bytes(round_.public_key), stored)
+    assert sorted(opened) == sorted(
+        [[ids[0]], [ids[1], ids[2]], [ids[3]], [ids[0], ids[3]], [ids[2]]]
+    )
 
 
-@postgresql_only
-@pytest.mark.django_db(transaction=True)
-def test_t2_sealing_gives_fresh_ids_and_keeps_every_ballot(coordinator: User) -> None:
+def test_t2_counting_keeps_every_ballot_with_fresh_ids_and_destroys_the_ciphertexts(
+    coordinator: User,
+) -> None:
     round_ = make_round(coordinator)
     open_with_votes(round_, [[0], [1, 2], [3], [0, 3], [2]])
-    before = {b.pk: (b.receipt, tuple(b.choices)) for b in Ballot.objects.all()}
-    Round.objects.filter(pk=round_.pk).update(status=Round.Status.CLOSED)
-    assert services.round_seal(round=round_) == 5
-    assert services.round_seal(round=round_) == 5  # twice is fine
-    after = {b.pk: (b.receipt, tuple(b.choices)) for b in Ballot.objects.all()}
-    assert not set(before) & set(after)
-    assert sorted(before.values()) == sorted(after.values())
-    assert all(pk.version == 4 for pk in after)
+    ids = option_ids(round_)
+    cast_ids = set(EncryptedBallot.objects.values_list("pk", flat=True))
+    count(round_)
+    assert round_.status == Round.Status.COUNTED
+    counted = CountedBallot.objects.filter(round=round_)
+    assert not cast_ids & {b.pk for b in counted}
+    assert all(b.pk.version == 4 for b in counted)
+    assert sorted(b.choices for b in counted) == sorted(
+        [[ids[0]], [ids[1], ids[2]], [ids[3]], [ids[0], ids[3]], [ids[2]]]
+    )
+    assert not EncryptedBallot.objects.exists()
+    assert not round_.tellers.exclude(share_box=None).exists()
 
 
-def test_an_open_round_cannot_be_sealed_or_counted(coordinator: User) -> None:
+def test_an_open_round_cannot_be_counted(coordinator: User) -> None:
     round_ = make_round(coordinator)
     open_with_votes(round_, [[0]] * 5)
-    with pytest.raises(ValidationError):
-        services.round_seal(round=round_)
-    with pytest.raises(ValidationError):
-        services.round_count(round=round_)
+    words = teller_words(round_)
+    for given in words:
+        with pytest.raises(ValidationError) as refused:
+            services.share_give(round=round_, words=given)
+        assert refused.value.code == "not_closed"
     assert not Result.objects.exists()
+
+
+def test_one_teller_cannot_count_alone_nor_twice(coordinator: User) -> None:
+    round_ = make_round(coordinator)
+    open_with_votes(round_, [[0]] * 5)
+    words = teller_words(round_)
+    services.round_close(round=round_)
+    assert services.share_give(round=round_, words=words[0]) is None
+    with pytest.raises(ValidationError) as refused:
+        services.share_give(round=round_, words=words[0])
+    assert refused.value.code == "already_given"
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.CLOSED
+    assert not Result.objects.exists() and not CountedBallot.objects.exists()
+    assert services.share_give(round=round_, words=words[2]) is not None
+
+
+def test_a_share_of_another_round_or_mistyped_is_refused(coordinator: User) -> None:
+    first, second = make_round(coordinator, title="First"), make_round(coordinator, title="Two")
+    open_with_votes(first, [[0]] * 5)
+    open_with_votes(second, [[1]] * 5, prefix="second")
+    services.round_close(round=first)
+    other = teller_words(second)[0]
+    mine = teller_words(first)[0]
+    mistyped = mine[:-1] + ("0" if mine[-1] != "0" else "1")
+    for words in (other, mistyped, "ABCD EFGH"):
+        with pytest.raises(ValidationError) as refused:
+            services.share_give(round=first, words=words)
+        assert refused.value.code == "bad_share"
 
 
 # --- T3: one member, one vote, however many clicks --------------------------------------------
@@ -218,12 +241,13 @@ def test_t3_ten_simultaneous_casts_by_one_member_make_one_ballot(
         return services.ballot_cast(round=round_, member=voting_member, choices=[ids[i % 4]])
 
     outcomes = in_threads(10, cast)
-    receipts = [o for o in outcomes if isinstance(o, str)]
+    trackers = [o for o in outcomes if isinstance(o, str)]
     refusals = [o for o in outcomes if isinstance(o, ValidationError)]
-    assert len(receipts) == 1, outcomes
+    assert len(trackers) == 1, outcomes
     assert len(refusals) == 9
     assert {r.code for r in refusals} == {"already_voted"}
-    assert list(Ballot.objects.values_list("receipt", flat=True)) == receipts
+    stored = EncryptedBallot.objects.values_list("ciphertext", flat=True)
+    assert [ballot_crypto.tracker(bytes(c)) for c in stored] == trackers
     assert RollEntry.objects.get(member=voting_member).has_voted
 
 
@@ -243,7 +267,7 @@ def test_t3_ten_simultaneous_posts_of_the_vote_page_make_one_ballot(
         return client.post(url, data).status_code
 
     assert in_threads(10, post) == [200] * 10
-    assert Ballot.objects.count() == 1
+    assert EncryptedBallot.objects.count() == 1
 
 
 # --- T4: a vote racing the close is counted or refused, never lost ----------------------------
@@ -268,13 +292,14 @@ def test_t4_a_cast_racing_the_close_is_counted_or_refused(coordinator: User) -> 
         assert isinstance(cast, str) or (
             isinstance(cast, ValidationError) and cast.code == "closed"
         ), outcomes
+        count(round_)
         result = Result.objects.get(round=round_)
         voted = RollEntry.objects.filter(round=round_, has_voted=True).count()
-        receipts = set(Ballot.objects.filter(round=round_).values_list("receipt", flat=True))
-        assert len(receipts) == voted == result.ballots_counted == result.voters
+        trackers = set(Tracker.objects.filter(round=round_).values_list("code", flat=True))
+        assert len(trackers) == voted == result.ballots_counted == result.voters
         assert voted == (6 if isinstance(cast, str) else 5)
         if isinstance(cast, str):
-            assert cast in receipts
+            assert cast in trackers
         assert Round.objects.get(pk=round_.pk).status == Round.Status.COUNTED
 
 
@@ -322,10 +347,11 @@ def test_t5_no_page_shows_a_count_of_choices_while_a_round_is_open(
 
 
 def test_t5_the_admin_has_no_ballots(client_for: Any, administrator: User) -> None:
-    assert Ballot not in admin.site._registry
+    assert not set(BALLOTS) & set(admin.site._registry)
     assert RollEntry not in admin.site._registry
     client = client_for(administrator)
-    assert client.get("/admin/programmes/ballot/").status_code == 404
+    assert client.get("/admin/programmes/encryptedballot/").status_code == 404
+    assert client.get("/admin/programmes/countedballot/").status_code == 404
     assert "ballot" not in client.get("/admin/").content.decode().lower()
 
 
@@ -346,7 +372,7 @@ def test_t6_casting_leaves_no_trace_of_the_choice(
     client = client_for(voting_member)
     client.post(reverse("programmes:round_confirm", args=[round_.pk]), data)
     thanks = client.post(reverse("programmes:round_thanks", args=[round_.pk]), data)
-    receipt = Ballot.objects.get().receipt
+    receipt = ballot_crypto.tracker(bytes(EncryptedBallot.objects.get().ciphertext))
     traces = {receipt, TITLES[1], TITLES[3], str([ids[1], ids[3]]), f"{ids[1]}, {ids[3]}"}
 
     logged = caplog.text + "".join(str(r.args) for r in caplog.records)
@@ -392,7 +418,7 @@ def test_t7_casting_writes_one_ballot_and_nothing_else(
     changed = {
         label: after[label] - before[label] for label in after if after[label] != before[label]
     }
-    assert changed == {"programmes.Ballot": 1}
+    assert changed == {"programmes.EncryptedBallot": 1}
     assert mail.outbox == []
 
 
@@ -404,10 +430,10 @@ def test_t8_the_published_codes_are_the_ballots_and_match_the_count(
 ) -> None:
     round_ = make_round(coordinator)
     receipts = open_with_votes(round_, [[0], [1], [2], [3], [0, 1], [2, 3]])
-    services.round_close(round=round_)
-    body = client_for(voting_member).get(reverse("programmes:round_receipts", args=[round_.pk]))
-    published = re.findall(r"<li>([A-Z0-9]{6})</li>", body.content.decode())
-    codes = set(Ballot.objects.values_list("receipt", flat=True))
+    count(round_)
+    body = client_for(voting_member).get(reverse("programmes:round_trackers", args=[round_.pk]))
+    published = re.findall(r"<li>([0-9A-Z]{5}-[0-9A-Z]{5})</li>", body.content.decode())
+    codes = set(Tracker.objects.values_list("code", flat=True))
     result = Result.objects.get(round=round_)
     voted = RollEntry.objects.filter(round=round_, has_voted=True).count()
     assert set(published) == codes == set(receipts)
@@ -434,7 +460,7 @@ def test_t9_small_groups_of_voters_are_hidden_with_a_complement(
     first = option_ids(round_)[0]
     for voter in voters:
         services.ballot_cast(round=round_, member=voter, choices=[first])
-    services.round_close(round=round_)
+    count(round_)
     url = reverse("programmes:round_results", args=[round_.pk])
     body = client_for(coordinator).get(url).content.decode()
     table = body[body.index("by hotspot") :]
@@ -448,7 +474,7 @@ def test_t9_small_groups_of_voters_are_hidden_with_a_complement(
 def test_t9_results_are_void_under_the_minimum_turnout(coordinator: User) -> None:
     round_ = make_round(coordinator, min_turnout=6)
     open_with_votes(round_, [[0]] * 5)
-    services.round_close(round=round_)
+    count(round_)
     assert Round.objects.get(pk=round_.pk).status == Round.Status.VOID
     assert Result.objects.get(round=round_).approvals == {}
 
@@ -460,23 +486,32 @@ def test_t9_results_are_void_under_the_minimum_turnout(coordinator: User) -> Non
 def test_t10_the_database_refuses_to_change_or_delete_a_ballot(coordinator: User) -> None:
     round_ = make_round(coordinator)
     open_with_votes(round_, [[0]] * 5)
-    ballot = Ballot.objects.first()
-    for statement in (
-        "UPDATE programmes_ballot SET choices = '[]' WHERE id = %s",
-        "DELETE FROM programmes_ballot WHERE id = %s",
+    encrypted = EncryptedBallot.objects.first()
+    other = make_round(coordinator, title="Counted")
+    open_with_votes(other, [[1]] * 5, prefix="other")
+    count(other)
+    counted = CountedBallot.objects.first()
+    for table, pk, change in (
+        ("programmes_encryptedballot", encrypted.pk, "ciphertext = ''"),
+        ("programmes_countedballot", counted.pk, "choices = '[]'"),
     ):
-        with (
-            pytest.raises(DatabaseError, match="ballots are immutable"),
-            transaction.atomic(),
-            connection.cursor() as cursor,
+        for statement in (
+            f"UPDATE {table} SET {change} WHERE id = %s",  # noqa: S608 (constants)
+            f"DELETE FROM {table} WHERE id = %s",  # noqa: S608
         ):
-            cursor.execute(statement, [ballot.pk])
-    ballot.choices = option_ids(round_)[1:2]
+            with (
+                pytest.raises(DatabaseError, match="ballots are immutable"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(statement, [pk])
+    counted.choices = option_ids(round_)[1:2]
     with pytest.raises(DatabaseError), transaction.atomic():
-        ballot.save()
+        counted.save()
     with pytest.raises(DatabaseError), transaction.atomic():
-        ballot.delete()
-    assert Ballot.objects.get(pk=ballot.pk).choices == option_ids(round_)[:1]
+        encrypted.delete()
+    assert CountedBallot.objects.get(pk=counted.pk).choices == option_ids(other)[1:2]
+    assert EncryptedBallot.objects.filter(round=round_).count() == 5
 
 
 # --- T11: the electorate is frozen -------------------------------------------------------------
@@ -496,7 +531,7 @@ def test_t11_a_member_who_consents_after_opening_cannot_vote(
     with pytest.raises(ValidationError):
         services.round_open(round=round_)
     assert list(round_.roll.values_list("member", flat=True)) == roll
-    assert not Ballot.objects.exists()
+    assert not EncryptedBallot.objects.exists()
 
 
 # --- T13: shared phones --------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Priority rounds: preparing and opening them (the roll is frozen), voting in two steps, closing
-with seal and count, votes at meetings, results and receipts. The secrecy guarantees
+with tellers and count, votes at meetings, results and ballot trackers. The secrecy guarantees
 (voting.md T1-T13) are in test_ballot_secrecy.py."""
 
 from __future__ import annotations
@@ -17,22 +17,34 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from members.models import Hotspot, User
 from members.services import consent_set, has_consent, person_erase
-from programmes import rules, services
-from programmes.models import Ballot, Need, Option, Result, RollEntry, Round
+from programmes import ballot_crypto, services
+from programmes.models import (
+    CountedBallot,
+    EncryptedBallot,
+    Need,
+    Option,
+    Result,
+    RollEntry,
+    Round,
+    Tracker,
+)
 from programmes.tasks import close_due_rounds
 from tests.conftest import make_person, make_user
 from tests.programmes.round_helpers import (
+    count,
+    decrypted,
     give_voting_consent,
     make_round,
     make_voter,
     make_voters,
     open_with_votes,
     option_ids,
+    teller_words,
 )
 
 pytestmark = pytest.mark.django_db
 
-RECEIPT = re.compile(rf"[{rules.RECEIPT_ALPHABET}]{{{rules.RECEIPT_LENGTH}}}")
+TRACKER = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}")
 
 
 @pytest.fixture
@@ -66,7 +78,7 @@ def choose(round_: Round, *positions: int) -> dict[str, list[str]]:
 
 # --- Access matrix ---------------------------------------------------------------------------
 
-MEMBER_PAGES = ["round_vote", "round_results", "round_receipts"]
+MEMBER_PAGES = ["round_vote", "round_results", "round_trackers"]
 
 
 @pytest.mark.parametrize(
@@ -125,7 +137,7 @@ ALL_ROUND_PAGES = [
     ("round_confirm", True),
     ("round_thanks", True),
     ("round_results", True),
-    ("round_receipts", True),
+    ("round_trackers", True),
     ("round_manage_list", False),
     ("round_create", False),
     ("round_manage_detail", True),
@@ -241,8 +253,8 @@ def test_the_round_list_costs_the_same_queries_however_many_rounds_and_voters(
     for n in range(6):
         extra = make_round(coordinator, title=f"Round {n}")
         open_with_votes(extra, [[0], [1], [2]], prefix=f"r{n}v")
-    # session, user, the rounds with turnout and this member's roll rows (one query).
-    with django_assert_max_num_queries(4):
+    # The session, the login, the rounds with their counts, the teller duties, the roll.
+    with django_assert_max_num_queries(5):
         assert client.get(reverse("programmes:round_list")).status_code == 200
 
 
@@ -463,7 +475,7 @@ def test_the_roll_is_never_added_to_after_opening(
         services.ballot_cast(round=open_round, member=latecomer, choices=option_ids(open_round))
     services.round_close(round=open_round)
     assert set(open_round.roll.values_list("member", flat=True)) == roll
-    assert not Ballot.objects.exists()
+    assert not EncryptedBallot.objects.exists()
 
 
 # --- Voting ----------------------------------------------------------------------------------
@@ -487,16 +499,16 @@ def test_a_member_chooses_confirms_and_gets_a_receipt(
     assert "Legal aid clinic" in body and "Peer health checks" in body
     assert "Safer night transport" not in body
     assert "cannot change your vote" in body
-    assert not Ballot.objects.exists()
+    assert not EncryptedBallot.objects.exists()
 
     thanks = client.post(
         reverse("programmes:round_thanks", args=[open_round.pk]), choose(open_round, 0, 2)
     )
     assert thanks.status_code == 200  # rendered, not redirected: the receipt is in no URL
-    ballot_row = Ballot.objects.get()
-    assert RECEIPT.fullmatch(ballot_row.receipt)
-    assert ballot_row.receipt in thanks.content.decode()
-    assert ballot_row.choices == sorted(option_ids(open_round)[i] for i in (0, 2))
+    tracker = ballot_crypto.tracker(bytes(EncryptedBallot.objects.get().ciphertext))
+    assert TRACKER.fullmatch(tracker)
+    assert tracker in thanks.content.decode()
+    assert decrypted(open_round) == [sorted(option_ids(open_round)[i] for i in (0, 2))]
     assert RollEntry.objects.get(round=open_round, member=voting_member).has_voted
 
 
@@ -508,11 +520,11 @@ def test_sending_the_vote_again_casts_nothing(
     client.post(url, choose(open_round, 0))
     again = client.post(url, choose(open_round, 1))
     assert "You have already voted" in again.content.decode()
-    assert Ballot.objects.count() == 1
+    assert EncryptedBallot.objects.count() == 1
     # The thank-you page without the POST says the vote was counted, with no receipt.
     page = client.get(url).content.decode()
-    assert "You have voted. The receipt code was shown only once" in page
-    assert Ballot.objects.get().receipt not in page
+    assert "You have voted. Your ballot tracker was shown only once" in page
+    assert ballot_crypto.tracker(bytes(EncryptedBallot.objects.get().ciphertext)) not in page
     assert (
         "You have already voted"
         in client.get(reverse("programmes:round_vote", args=[open_round.pk])).content.decode()
@@ -534,7 +546,7 @@ def test_too_many_or_unknown_choices_are_refused_and_nothing_is_saved(
     assert "not in this vote" in unknown.content.decode()
     nothing = client.post(url, {})
     assert "Choose at least one" in nothing.content.decode()
-    assert not Ballot.objects.exists()
+    assert not EncryptedBallot.objects.exists()
     assert not RollEntry.objects.filter(has_voted=True).exists()
 
 
@@ -548,7 +560,7 @@ def test_change_my_choices_brings_the_ticks_back(
     body = response.content.decode()
     assert f'value="{ids[1]}" id="choice-{ids[1]}" checked' in body
     assert f'value="{ids[0]}" id="choice-{ids[0]}">' in body
-    assert not Ballot.objects.exists()
+    assert not EncryptedBallot.objects.exists()
 
 
 def test_a_closed_round_takes_no_vote(
@@ -561,7 +573,7 @@ def test_a_closed_round_takes_no_vote(
             reverse(f"programmes:{step}", args=[open_round.pk]), choose(open_round, 0)
         )
         assert "This vote is closed" in response.content.decode()
-    assert not Ballot.objects.exists()
+    assert not EncryptedBallot.objects.exists()
 
 
 def test_the_confirm_step_without_a_post_goes_back_to_the_ballot(
@@ -589,7 +601,7 @@ def test_the_list_shows_who_has_voted_and_the_turnout_only(
 # --- Closing, sealing, counting --------------------------------------------------------------
 
 
-def test_closing_seals_and_counts_and_publishes_the_results(
+def test_closing_stops_the_vote_and_the_tellers_words_count_and_publish_it(
     client_for: Any, coordinator: User, voting_member: User
 ) -> None:
     round_ = make_round(coordinator)
@@ -597,13 +609,30 @@ def test_closing_seals_and_counts_and_publishes_the_results(
     response = client_for(coordinator).post(reverse("programmes:round_close", args=[round_.pk]))
     assert response.status_code == 302
     round_.refresh_from_db()
+    assert round_.status == Round.Status.CLOSED
+    assert not Result.objects.exists()
+    words = teller_words(round_)
+    # One teller on their own login, one on the coordinator's device at a meeting.
+    teller = round_.tellers.get(index=1).user
+    own = client_for(teller).post(
+        reverse("programmes:round_teller", args=[round_.pk]), {"words": words[0]}
+    )
+    assert own.status_code == 302
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.CLOSED
+    meeting = client_for(coordinator).post(
+        reverse("programmes:round_count", args=[round_.pk]), {"words": words[2]}, follow=True
+    )
+    assert "The votes are counted" in meeting.content.decode()
+    round_.refresh_from_db()
     assert round_.status == Round.Status.COUNTED
     ids = option_ids(round_)
     result = Result.objects.get(round=round_)
     assert result.approvals == {str(ids[0]): 4, str(ids[1]): 3, str(ids[2]): 2, str(ids[3]): 1}
     assert (result.ballots_counted, result.voters) == (6, 6)
     assert result.selected == []
-    assert sorted(Ballot.objects.values_list("receipt", flat=True)) == sorted(receipts)
+    assert list(Tracker.objects.values_list("code", flat=True)) == sorted(receipts)
+    assert CountedBallot.objects.count() == 6 and not EncryptedBallot.objects.exists()
 
     page = client_for(voting_member).get(reverse("programmes:round_results", args=[round_.pk]))
     body = page.content.decode()
@@ -622,7 +651,7 @@ def test_with_a_budget_the_equal_shares_selection_is_published(
     round_ = make_round(coordinator, budget=Decimal(300))
     # Costs 100, 200, 300, 400. Five want option 1 and 3; one wants option 2 only.
     open_with_votes(round_, [[0, 2]] * 5 + [[1]])
-    services.round_close(round=round_)
+    count(round_)
     result = Result.objects.get(round=round_)
     ids = option_ids(round_)
     assert result.selected
@@ -637,8 +666,7 @@ def test_too_few_voters_make_a_void_round_with_no_approvals(
 ) -> None:
     round_ = make_round(coordinator, min_turnout=5)
     open_with_votes(round_, [[0]] * 4)
-    services.round_close(round=round_)
-    round_.refresh_from_db()
+    count(round_)
     assert round_.status == Round.Status.VOID
     result = Result.objects.get(round=round_)
     assert (result.approvals, result.selected, result.voters) == ({}, [], 4)
@@ -650,8 +678,7 @@ def test_too_few_voters_make_a_void_round_with_no_approvals(
 def test_a_round_minimum_under_five_still_needs_five(coordinator: User) -> None:
     round_ = make_round(coordinator, min_turnout=1)
     open_with_votes(round_, [[0]] * 4)
-    services.round_close(round=round_)
-    round_.refresh_from_db()
+    count(round_)
     assert round_.status == Round.Status.VOID
 
 
@@ -661,12 +688,13 @@ def test_counts_that_do_not_add_up_are_not_published(
     round_ = make_round(coordinator)
     open_with_votes(round_, [[0]] * 5)
     # A ballot from nowhere: no roll row voted for it.
-    Ballot.objects.create(round=round_, choices=option_ids(round_)[1:2], receipt="XXXXXX")
-    services.round_close(round=round_)
-    round_.refresh_from_db()
+    ciphertext = ballot_crypto.ballot_seal(bytes(round_.public_key), option_ids(round_)[1:2])
+    EncryptedBallot.objects.create(round=round_, ciphertext=ciphertext)
+    count(round_)
     assert round_.status == Round.Status.CLOSED
     assert not Result.objects.exists()
-    assert "6 ballots, 5 voted on the roll, 6 receipts" in caplog.text
+    assert "6 ballots, 5 voted on the roll, 6 trackers" in caplog.text
+    assert EncryptedBallot.objects.count() == 6  # nothing destroyed: the count can be mended
     for title, _picture in [("Legal aid clinic", ""), ("Safer night transport", "")]:
         assert title not in caplog.text
     assert "[" not in caplog.text  # no list of choices
@@ -681,9 +709,29 @@ def test_the_minute_job_closes_only_rounds_whose_time_is_up(coordinator: User) -
     assert close_due_rounds.delay() is not None
     due.refresh_from_db()
     running.refresh_from_db()
-    assert due.status == Round.Status.COUNTED
+    assert due.status == Round.Status.CLOSED  # the count waits for the tellers
     assert running.status == Round.Status.OPEN
     assert services.rounds_close_due(timezone.now()) == 0
+    assert count(due).status == Round.Status.COUNTED
+
+
+def test_the_minute_job_counts_a_round_from_before_ballots_were_encrypted(
+    coordinator: User,
+) -> None:
+    """What migration 0004 leaves of a round open during the upgrade: closed, no key, its
+    ballots already shuffled into the counted ones and its receipts into the trackers."""
+    round_ = make_round(coordinator, tellers=0)
+    voters = make_voters(5)
+    ids = option_ids(round_)
+    Round.objects.filter(pk=round_.pk).update(status=Round.Status.CLOSED)
+    for n, voter in enumerate(voters):
+        RollEntry.objects.create(round=round_, member=voter, has_voted=True)
+        CountedBallot.objects.create(round=round_, choices=[ids[n % 2]])
+        Tracker.objects.create(round=round_, code=f"OLD{n:03d}")
+    assert services.rounds_close_due(timezone.now()) == 1
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.COUNTED
+    assert Result.objects.get(round=round_).approvals[str(ids[0])] == 3
 
 
 def test_the_minute_job_is_scheduled_every_minute() -> None:
@@ -691,22 +739,26 @@ def test_the_minute_job_is_scheduled_every_minute() -> None:
     assert entry == {"task": "programmes.tasks.close_due_rounds", "schedule": 60.0}
 
 
-# --- Receipts --------------------------------------------------------------------------------
+# --- Trackers --------------------------------------------------------------------------------
 
 
-def test_receipts_are_published_after_the_count_without_choices(
+def test_trackers_are_published_after_the_count_without_choices(
     client_for: Any, coordinator: User, voting_member: User
 ) -> None:
     round_ = make_round(coordinator)
     receipts = open_with_votes(round_, [[0], [1], [2], [0, 1], [3]])
-    url = reverse("programmes:round_receipts", args=[round_.pk])
+    url = reverse("programmes:round_trackers", args=[round_.pk])
     client = client_for(voting_member)
     assert not any(code in client.get(url).content.decode() for code in receipts)
-    services.round_close(round=round_)
+    count(round_)
     body = client.get(url).content.decode()
     positions = [body.index(f"<li>{code}</li>") for code in sorted(receipts)]
     assert positions == sorted(positions)
     assert "Legal aid clinic" not in body
+    found = client.get(url, {"tracker": receipts[2].lower()}).content.decode()
+    assert "is on the list: your vote was counted" in found
+    missing = client.get(url, {"tracker": "AAAAA-AAAAA"}).content.decode()
+    assert "AAAAA-AAAAA is not on the list" in missing
 
 
 # --- Votes at meetings -----------------------------------------------------------------------
@@ -725,9 +777,9 @@ def test_a_coordinator_enters_a_members_vote_at_a_meeting(
             "vote-choice": [str(ids[0]), str(ids[3])],
         },
     )
-    ballot = Ballot.objects.get()
-    assert ballot.receipt in response.content.decode()
-    assert ballot.choices == [ids[0], ids[3]]
+    ballot = EncryptedBallot.objects.get()
+    assert ballot_crypto.tracker(bytes(ballot.ciphertext)) in response.content.decode()
+    assert decrypted(open_round) == [[ids[0], ids[3]]]
     entry = RollEntry.objects.get(member=voting_member)
     assert (entry.has_voted, entry.voted_in_person, entry.assisted) == (True, True, True)
     # Voting online afterwards is refused.
@@ -735,7 +787,7 @@ def test_a_coordinator_enters_a_members_vote_at_a_meeting(
         reverse("programmes:round_thanks", args=[open_round.pk]), choose(open_round, 1)
     )
     assert "You have already voted" in again.content.decode()
-    assert Ballot.objects.count() == 1
+    assert EncryptedBallot.objects.count() == 1
 
 
 def test_papers_from_the_box_are_entered_for_members_marked_in_person(
@@ -758,12 +810,12 @@ def test_papers_from_the_box_are_entered_for_members_marked_in_person(
     assert "1 2\n3\n4" in too_many.content.decode()
     bad = client.post(url, {"action": "papers", "papers-papers": "1 9\n2 2"})
     assert "Line 1" in bad.content.decode() and "Line 2" in bad.content.decode()
-    assert not Ballot.objects.exists()
+    assert not EncryptedBallot.objects.exists()
     client.post(url, {"action": "papers", "papers-papers": "1, 2\n\n3"})
-    assert Ballot.objects.count() == 2
+    assert EncryptedBallot.objects.count() == 2
     assert RollEntry.objects.filter(has_voted=True, voted_in_person=True).count() == 2
     ids = option_ids(round_)
-    assert sorted(b.choices for b in Ballot.objects.all()) == [[ids[0], ids[1]], [ids[2]]]
+    assert sorted(decrypted(round_)) == [[ids[0], ids[1]], [ids[2]]]
 
 
 def test_a_member_who_voted_online_cannot_be_marked_at_a_meeting(

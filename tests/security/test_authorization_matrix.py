@@ -36,7 +36,7 @@ from members.models import (
 from monitoring.models import Complaint, Place
 from outreach.models import GroupActivity, Partner, Referral, ViolenceIncident
 from programmes import services as programme_services
-from programmes.models import Comment, Need, Option, Programme, RollEntry, Round
+from programmes.models import Comment, Need, Option, Programme, RollEntry, Round, Teller
 from tests.conftest import PageClient, make_contact, make_person, make_user
 from tests.security.url_matrix import ADMIN, MATRIX, OUTCOMES, ROLES
 
@@ -203,6 +203,7 @@ def build_world(
             position=position,
         )
     RollEntry.objects.create(round=voting, member=member)
+    Teller.objects.create(round=voting, user=member, index=1)
     world["round_open"] = voting
     programme = programme_services.programme_create(
         programme=Programme(title="Matrix programme", goal="A goal", lead=outreach_worker)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from members.models import Person, User
 from outreach.models import Contact
 from programmes import services
-from programmes.models import Ballot, RollEntry
+from programmes.models import EncryptedBallot, RollEntry
 from tests.outreach.test_contact_create import _post_in_threads, contact_data
 from tests.programmes.round_helpers import give_voting_consent, make_round, make_voters, option_ids
 from tests.programmes.test_ballot_secrecy import in_threads
@@ -81,7 +81,7 @@ def test_vt1_fifty_clicks_of_one_member_make_one_ballot(
 
     outcomes = in_threads(SUBMITS, lambda _: _vote(member, url, data))
     statuses = [o for o in outcomes if isinstance(o, int)]
-    ballots = Ballot.objects.filter(round=round_).count()
+    ballots = EncryptedBallot.objects.filter(round=round_).count()
     roll = RollEntry.objects.get(round=round_, member=member)
     figure("VT-1", "concurrent votes by one member", SUBMITS)
     figure("VT-1", "ballots of that member", ballots)
@@ -110,7 +110,7 @@ def test_vt1_two_hundred_members_voting_at_once_give_as_many_ballots_as_roll_mar
             ),
         )
     codes = [s for s in statuses if isinstance(s, int)]
-    ballots = Ballot.objects.filter(round=round_).count()
+    ballots = EncryptedBallot.objects.filter(round=round_).count()
     marks = RollEntry.objects.filter(round=round_, has_voted=True).count()
     figure("VT-1", "members voting concurrently", VOTERS)
     figure("VT-1", "ballots", ballots)

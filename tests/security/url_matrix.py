@@ -961,13 +961,23 @@ MATRIX: dict[str, dict[str, Any]] = {
         "other_worker": "ok ok",
         "coordinator": "ok ok",
     },
-    "programmes:round_receipts": {
+    "programmes:round_trackers": {
         "path": {"pk": "round_open"},
         "anonymous": "login login",
         "member": "ok ok",
         "worker": "ok ok",
         "other_worker": "ok ok",
         "coordinator": "ok ok",
+    },
+    # A teller's own page: the member is the open round's teller; for anyone else the round has
+    # no teller page (404), the coordinator included.
+    "programmes:round_teller": {
+        "path": {"pk": "round_open"},
+        "anonymous": "login login",
+        "member": "ok ok",
+        "worker": "denied denied",
+        "other_worker": "denied denied",
+        "coordinator": "denied denied",
     },
     "programmes:round_manage_list": {
         "anonymous": "login login",
@@ -1032,6 +1042,22 @@ MATRIX: dict[str, dict[str, Any]] = {
         "coordinator": "method ok",
     },
     "programmes:round_close": {
+        "path": {"pk": "round_open"},
+        "anonymous": "login login",
+        "member": "method denied",
+        "worker": "method denied",
+        "other_worker": "method denied",
+        "coordinator": "method ok",
+    },
+    "programmes:round_tellers": {
+        "path": {"pk": "round_draft"},
+        "anonymous": "login login",
+        "member": "denied denied",
+        "worker": "denied denied",
+        "other_worker": "denied denied",
+        "coordinator": "ok ok",
+    },
+    "programmes:round_count": {
         "path": {"pk": "round_open"},
         "anonymous": "login login",
         "member": "method denied",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
@@ -39,11 +39,11 @@ from programmes.models import (
     Programme,
     ProgrammeActivity,
     Result,
-    RollEntry,
     Round,
     SignUp,
     Stage,
     Support,
+    Teller,
     Update,
 )
 from reminders.outbox import dispatch_due
@@ -88,6 +88,12 @@ PEOPLE = [
     ("CLOU0195", "Cloud", "Chat groups", "25-34", "worker.online", None),
     # Same nickname, hotspot and age band as Willow: shows the duplicate review queue.
     ("WIMA0497", "Willow", "Hillside flats", "25-34", "worker.hill", None),
+    # The coordinator and the outreach workers are community members too, each registered at
+    # a hotspot they do not cover: with the three members, seven on a round's list of voters.
+    ("COLA0186", "Coral", "Chat groups", "35-44", "worker.online", "coordinator"),
+    ("REFI0291", "Reed", "Hillside flats", "25-34", "worker.hill", "worker.river"),
+    ("HEMO0394", "Heather", "Riverside market", "35-44", "worker.river", "worker.hill"),
+    ("OLSA0198", "Olive", "Blue Door lounge", "18-24", "worker.river", "worker.online"),
 ]
 
 # username, role, community member, monthly pay (None: volunteer), hours a week, started, ended.
@@ -165,6 +171,11 @@ CONTACTS = [
     ("Starfish", "worker.hill", 6, "one_to_one", 10, 5, 5, 1, 20, None, ["mental_health"], False),
     ("Willow", "worker.hill", 50, "one_to_one", 12, 0, 4, 0, 12, 3, ["community"], False),
     ("Cloud", "worker.online", 4, "online", 0, 0, 0, 1, None, None, ["testing", "prep"], False),
+    # Staff who are members were met this month too: none of them is due on My week.
+    ("Coral", "worker.online", 8, "one_to_one", 0, 0, 0, 0, None, None, ["community"], False),
+    ("Reed", "worker.hill", 9, "one_to_one", 10, 0, 5, 0, None, None, ["testing"], False),
+    ("Heather", "worker.river", 6, "one_to_one", 10, 0, 5, 0, None, None, ["prep"], False),
+    ("Olive", "worker.river", 11, "one_to_one", 0, 0, 0, 0, None, None, ["rights"], False),
 ]
 # nickname, partner, service, worker, made (days ago), attended (days after made) or None, then
 # an outcome text, "lost" (three tracing attempts), or tracing attempts (days after, how, result).
@@ -255,7 +266,11 @@ NEEDS = [
         ["member.sun"],
     ),
 ]
-# title, opens in (days), budget, options: (title, plain words, pictogram, cost)
+# title, opens in (days), budget, options: (title, plain words, pictogram, cost), tellers:
+# (username, has agreed, has seen their words). 2 tellers are needed to count each round. In the
+# open round the coordinator and member.sun have still to see their words ("See your words" on
+# Menu → Vote on priorities); in the round being prepared worker.hill and member.moon have still
+# to agree.
 ROUNDS: list[tuple[Any, ...]] = [
     (
         "Our priorities this season",
@@ -267,6 +282,7 @@ ROUNDS: list[tuple[Any, ...]] = [
             ("Peer health checks", "Check-ups with people we trust.", "heart", None),
             ("Emergency fund", "Small help when money runs out.", "coins", None),
         ],
+        [("coordinator", True, False), ("worker.river", True, True), ("member.sun", True, False)],
     ),
     (
         "Next season's budget",
@@ -287,8 +303,17 @@ ROUNDS: list[tuple[Any, ...]] = [
                 Decimal("700"),
             ),
         ],
+        [
+            ("coordinator", True, False),
+            ("worker.hill", False, False),
+            ("member.moon", False, False),
+        ],
     ),
 ]
+# The counted past round's tellers: all three agreed and saw their words; the first two entered
+# them for the count.
+PAST_TELLERS = ["coordinator", "member.moon", "worker.hill"]
+TELLERS_NEEDED = 2
 
 
 class Command(BaseCommand):
@@ -545,7 +570,7 @@ class Command(BaseCommand):
             title="Lawyer who helps after an arrest", status=Need.Status.OPEN
         ).update(status=Need.Status.SHORTLISTED)
         now = timezone.now()
-        for title, opens_in, budget, options in ROUNDS:
+        for title, opens_in, budget, options, tellers in ROUNDS:
             if Round.objects.filter(title=title).exists():
                 continue
             opens_at = now + timedelta(days=opens_in) - timedelta(minutes=5)
@@ -570,42 +595,80 @@ class Command(BaseCommand):
                         cost=cost,
                     )
                 )
+            self.tellers_agree(
+                demo_round,
+                [users[name] for name, _agreed, _seen in tellers],
+                agreeing=[name for name, agreed, _seen in tellers if agreed],
+            )
             if opens_in == 0:
-                # Opening freezes the roll: the three members with voting consent.
+                # Opening freezes the roll (the seven demo logins with voting consent) and
+                # seals each teller's words to their key.
                 programme_services.round_open(round=demo_round, now=now)
+                self.words_seen(demo_round, [name for name, _agreed, seen in tellers if seen])
             created += 1
         return created + self.past_round(users, now)
 
-    def past_round(self, users: dict[str, User], now: Any) -> int:
-        """A round voted and counted months ago, through the same path as any round (cast,
-        close, seal, count), so its results and its receipt list are real; then what became
-        of it."""
-        opened = now - timedelta(days=120)
-        past, new = Round.objects.get_or_create(
-            title="Last year's priorities",
-            defaults={
-                "question": "What matters most to you this year?",
-                "opens_at": opened,
-                "closes_at": now - timedelta(days=106),
-                "status": Round.Status.OPEN,
-                "min_turnout": 5,
-                "created_by": users["coordinator"],
-            },
+    @staticmethod
+    def tellers_agree(demo_round: Round, tellers: list[User], *, agreeing: list[str]) -> None:
+        """Name the round's tellers; those in `agreeing` agree with the demo password, as each
+        would on their teller page."""
+        named = programme_services.tellers_name(
+            round=demo_round, users=tellers, needed=TELLERS_NEEDED
         )
-        if not new:
+        for teller in named:
+            if teller.user.username in agreeing:
+                programme_services.teller_accept(teller=teller, password=DEMO_PASSWORD)
+
+    @staticmethod
+    def words_seen(demo_round: Round, usernames: list[str]) -> list[str]:
+        """These tellers see their words (once), in the order given."""
+        tellers = {
+            teller.user.username: teller
+            for teller in Teller.objects.filter(
+                round=demo_round, user__username__in=usernames
+            ).select_related("user", "round")
+        }
+        return [
+            programme_services.teller_share_reveal(teller=tellers[name], password=DEMO_PASSWORD)
+            for name in usernames
+        ]
+
+    def past_round(self, users: dict[str, User], now: datetime) -> int:
+        """A round voted and counted months ago, through the same path as any round (tellers
+        agree, open, each teller sees their words, cast, close, two tellers enter their words
+        and the ballots are decrypted, shuffled and counted), so its results and its list of
+        trackers are real; then what became of it."""
+        title = "Last year's priorities"
+        if Round.objects.filter(title=title).exists():
             return 0
+        opened = now - timedelta(days=120)
+        past = programme_services.round_save(
+            round=Round(
+                title=title,
+                question="What matters most to you this year?",
+                opens_at=opened,
+                closes_at=now - timedelta(days=106),
+                min_turnout=5,
+                created_by=users["coordinator"],
+            )
+        )
         specs = [
             ("Legal advice", "A lawyer who helps us, for free.", "scales"),
             ("A safe place to rest", "A room to rest between work. Safe and free.", "house"),
             ("Phone credit for peers", "So peers can call when someone is in danger.", "phone"),
         ]
         options = [
-            Option.objects.create(round=past, title=t, plain_text=p, pictogram=pic, position=n)
-            for n, (t, p, pic) in enumerate(specs)
+            programme_services.option_save(
+                option=Option(round=past, title=t, plain_text=p, pictogram=pic)
+            )
+            for t, p, pic in specs
         ]
         legal, rest, phone = options
-        # Who was on that roll (consents have changed since), and what each chose: legal advice
-        # 6 approvals, a place to rest 5, phone credit 2.
+        self.tellers_agree(past, [users[u] for u in PAST_TELLERS], agreeing=PAST_TELLERS)
+        # Opened then: the roll is the seven demo logins with voting consent.
+        programme_services.round_open(round=past, now=opened + timedelta(minutes=5))
+        words = self.words_seen(past, PAST_TELLERS)
+        # What each chose: legal advice 6 approvals, a place to rest 5, phone credit 2.
         ballots = {
             "coordinator": [legal, rest],
             "worker.river": [legal, rest, phone],
@@ -615,7 +678,6 @@ class Command(BaseCommand):
             "member.moon": [legal, rest],
             "member.star": [legal],
         }
-        RollEntry.objects.bulk_create([RollEntry(round=past, member=users[u]) for u in ballots])
         for day, (username, chosen) in enumerate(ballots.items(), start=1):
             programme_services.ballot_cast(
                 round=past,
@@ -624,6 +686,12 @@ class Command(BaseCommand):
                 now=opened + timedelta(days=day),
             )
         programme_services.round_close(round=past)
+        for given in words[:TELLERS_NEEDED]:
+            programme_services.share_give(round=past, words=given)
+        # The dates of then, where the services wrote today's.
+        Teller.objects.filter(round=past).update(
+            accepted_at=opened - timedelta(days=2), share_shown_at=opened + timedelta(hours=3)
+        )
         Result.objects.filter(round=past).update(counted_at=past.closes_at + timedelta(hours=2))
         today = timezone.localdate()
         programme = programme_services.programme_create(
