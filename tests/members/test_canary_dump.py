@@ -4,6 +4,7 @@ and looking a code up is an index lookup, not a scan of every person."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,9 @@ PARTS = {
     "birth_year": "1987",
 }
 PHONE = "+10000000042"
+# Tables of the schema's own vocabulary, numbered afresh each time a test empties the database:
+# their ids grow through a suite and would sooner or later read like a birth year.
+VOCABULARY = ("auth_permission", "django_content_type", "django_migrations")
 NOTES = "canary-note-7f3a"
 
 
@@ -51,7 +55,9 @@ def test_a_registered_person_leaves_no_code_phone_or_notes_in_a_dump(
     assert person.uic_hash == uic_hash(code)
     assert (person.phone, person.notes) == (PHONE, NOTES)  # readable with the key
 
-    text = dump().lower()
+    text = re.sub(
+        rf"copy public\.({'|'.join(VOCABULARY)}) .*?\n\\\.\n", "", dump().lower(), flags=re.S
+    )
     # The dump did see the new row: its nickname and code hash are there, in the clear.
     assert "canary" in text and person.uic_hash in text
     secrets = [*PARTS.values(), code, PHONE, PHONE.removeprefix("+"), NOTES]
