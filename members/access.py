@@ -7,16 +7,30 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from members.ids import parse_id
-from members.models import AccessLog, Assignment, Employment, Hotspot, Person, User
+from members.models import (
+    AccessLog,
+    Assignment,
+    Employment,
+    ErasureRequest,
+    Hotspot,
+    Person,
+    PersonQuerySet,
+    PossibleDuplicate,
+    User,
+)
 from members.roles import STAFF, LoggedInRequest, Role, has_role, held_roles
 from members.services import access_log_write
 
 M = TypeVar("M", bound=Model)
+# A worker who found someone by code elsewhere may open the record for this long.
+OPENING_TOKEN_SECONDS = 15 * 60
+OUTSIDE_OPENING_SALT = "outside-access"
 
 
 def is_staff(user: User) -> bool:
@@ -68,6 +82,44 @@ def get_person_for_user(
     return person
 
 
+def people_visible_to(user: User) -> PersonQuerySet:
+    """The people this user may know (Person.objects.visible_to: need to know)."""
+    return Person.objects.visible_to(user)
+
+
+def people_with_code_visible_to(user: User, code_hash: str) -> list[Person]:
+    """The records with this code that `user` may open: one query."""
+    return list(people_visible_to(user).filter(uic_hash=code_hash))
+
+
+def people_with_code_elsewhere(code_hash: str, *, visible: list[Person]) -> list[Person]:
+    """The other records with this code, registered where the worker may not look: finding by
+    code tells them such a record exists (the caller logs each one), and an opening token lets
+    them open it with a reason. One query."""
+    matches = Person.objects.filter(uic_hash=code_hash, merged_into__isnull=True)
+    return list(matches.exclude(pk__in=[person.pk for person in visible]))
+
+
+def outside_opening_token(worker: User, person: Person) -> str:
+    """Proof that `worker` found `person` by their code, for get_person_for_outside_opening."""
+    return signing.dumps({"person": person.pk, "worker": worker.pk}, salt=OUTSIDE_OPENING_SALT)
+
+
+def get_person_for_outside_opening(request: LoggedInRequest, pk: int) -> Person:
+    """The person `pk` registered outside this worker's hotspots, only with a fresh token from
+    finding them by code (outside_opening_token): a worker cannot browse other hotspots by
+    guessing numbers. 404 without one, or for a record merged away."""
+    try:
+        token = signing.loads(
+            request.POST.get("token", ""), salt=OUTSIDE_OPENING_SALT, max_age=OPENING_TOKEN_SECONDS
+        )
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    if token != {"person": pk, "worker": request.user.pk}:
+        raise Http404
+    return one_or_404(Person.objects.filter(merged_into__isnull=True), pk)
+
+
 def find_own_person(request: LoggedInRequest) -> Person | None:
     """The record linked to this login, if it has one (staff often have none), wherever its
     hotspot is."""
@@ -81,6 +133,24 @@ def get_own_person(request: LoggedInRequest) -> Person:
     if person is None:
         raise Http404
     return person
+
+
+def get_erasure_request_for_user(request: LoggedInRequest, pk: int) -> ErasureRequest:
+    """An erasure request not yet confirmed, with its person, for a coordinator; for anyone
+    else, and once confirmed, it does not exist."""
+    if not has_role(request.user, Role.COORDINATOR):
+        raise Http404
+    open_requests = ErasureRequest.objects.filter(confirmed_at__isnull=True)
+    return one_or_404(open_requests.select_related("person"), pk)
+
+
+def get_duplicate_for_user(request: LoggedInRequest, pk: int) -> PossibleDuplicate:
+    """An unresolved pair of possible duplicates with both people and their hotspots, for a
+    coordinator; for anyone else, and once resolved, it does not exist."""
+    if not has_role(request.user, Role.COORDINATOR):
+        raise Http404
+    pairs = PossibleDuplicate.objects.filter(resolution="")
+    return one_or_404(pairs.select_related("person__hotspot", "other__hotspot"), pk)
 
 
 def get_user_for_user(request: LoggedInRequest, pk: int) -> User:

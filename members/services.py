@@ -492,6 +492,13 @@ def password_reset_code_redeem(*, code: str, password: str) -> User:
     return user
 
 
+def notification_preference_get_or_create(*, user: User) -> NotificationPreference:
+    """The login's saved preferences, created with the defaults if there are none yet: a save
+    needs the row (get_or_create, so two first saves at once both find it)."""
+    preference, _created = NotificationPreference.objects.get_or_create(user=user)
+    return preference
+
+
 def notification_preference_save(
     *, preference: NotificationPreference, person: Person | None, email_address: str
 ) -> None:

@@ -4,6 +4,7 @@ heartbeat the periodic job records so /healthz can tell that a worker and beat a
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -28,6 +29,12 @@ def heartbeat_record(*, name: str = "heartbeat") -> Heartbeat:
         beat.refresh_from_db()
     logger.info("heartbeat: worker and beat are running (run %d)", beat.runs)
     return beat
+
+
+def heartbeat_last_run(*, name: str = "heartbeat") -> datetime | None:
+    """When the periodic job last recorded its heartbeat; None if it never did. One query."""
+    beat = Heartbeat.objects.filter(name=name).first()
+    return beat.last_run_at if beat else None
 
 
 def database_state() -> str:

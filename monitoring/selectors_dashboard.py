@@ -1,6 +1,7 @@
-"""Reads for the coordinator dashboard: the period a filter asks for, the trend charts as SVG
-path data, and the indicator table as exported, with small counts of people hidden
-(common.suppression). Pure functions: the figures come from monitoring.indicators."""
+"""Reads for the coordinator dashboard: the hotspots and workers its filter offers, the period a
+filter asks for, the trend charts as SVG path data, and the indicator table as exported, with
+small counts of people hidden (common.suppression). Past the filter's choices, pure functions:
+the figures come from monitoring.indicators."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.periods import Period, last_full_month
 from common.suppression import SuppressedTable, suppress
+from members.access import hotspots_visible_to
+from members.models import Hotspot, User
 from monitoring.indicators import (
     AREAS,
     COUNT,
@@ -25,6 +29,26 @@ from monitoring.indicators import (
     Row,
     reporting_year_start,
 )
+
+# --- The filter's choices ----------------------------------------------------------------------
+
+
+def hotspots_to_filter_by(viewer: User) -> QuerySet[Hotspot]:
+    """The hotspots `viewer` may see, by name. Names only: the encrypted safety notes are not
+    decrypted to fill a menu. One query when read."""
+    return hotspots_visible_to(viewer).only("name").order_by("name")
+
+
+def workers_to_filter_by() -> QuerySet[User]:
+    """Outreach workers and anyone ever assigned to a hotspot, by username (names only). One
+    query when read."""
+    return (
+        User.objects.filter(Q(is_outreach_worker=True) | Q(assignments__isnull=False))
+        .distinct()
+        .only("username")
+        .order_by("username")
+    )
+
 
 # --- Periods -----------------------------------------------------------------------------------
 

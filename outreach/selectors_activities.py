@@ -1,13 +1,64 @@
-"""Reads for a group activity's attendance page: who came, as far as the user may know, and the
-people offered for a tap. What a list shows of a person is only LISTED: the encrypted fields are
-neither loaded nor decrypted."""
+"""Reads for group activities: the list of those coming up and past, and the attendance page:
+who came, as far as the user may know, and the people offered for a tap. What a list shows of a
+person is only LISTED: the encrypted fields are neither loaded nor decrypted."""
 
 from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, TypedDict
+
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, QuerySet
 
 from members.models import Person, User
 from outreach.models import Attendance, GroupActivity
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 LISTED = ("nickname", "age_band", "hotspot__name")
+
+
+class Attending(TypedDict):
+    """What the activity lists add to each activity: everyone who came, named or not."""
+
+    attending: int
+
+
+def _with_attending(
+    activities: QuerySet[GroupActivity],
+) -> QuerySet[WithAnnotations[GroupActivity, Attending]]:
+    return activities.select_related("hotspot").annotate(
+        attending=ExpressionWrapper(
+            Count("attendance") + F("other_attendees"), output_field=IntegerField()
+        )
+    )
+
+
+def upcoming_activities(
+    activities: QuerySet[GroupActivity], today: date
+) -> QuerySet[WithAnnotations[GroupActivity, Attending]]:
+    """The activities (scoped by activities_visible_to) held today or later, soonest first, with
+    their hotspot and the number attending: one query a page."""
+    return _with_attending(activities).filter(held_on__gte=today).order_by("held_on", "pk")
+
+
+def past_activities(
+    activities: QuerySet[GroupActivity], today: date
+) -> QuerySet[WithAnnotations[GroupActivity, Attending]]:
+    """The activities (scoped by activities_visible_to) held before today, latest first, with
+    their hotspot and the number attending: one query a page."""
+    return _with_attending(activities).filter(held_on__lt=today).order_by("-held_on", "-pk")
+
+
+def people_with_code_listed(user: User, uic_hash: str, shown: int) -> list[Person]:
+    """Up to `shown` people this user may see with the code's hash, not erased, with their
+    hotspot, oldest record first (one query)."""
+    return list(
+        Person.objects.visible_to(user)
+        .filter(uic_hash=uic_hash, erased_at__isnull=True)
+        .select_related("hotspot")
+        .order_by("pk")[:shown]
+    )
 
 
 def attendees_named(activity: GroupActivity, user: User) -> list[Person]:

@@ -92,6 +92,46 @@ def with_active_people(
     )
 
 
+def hotspots_with_counts(
+    hotspots: QuerySet[Hotspot], on: date
+) -> QuerySet[WithAnnotations[Hotspot, ActivePeople]]:
+    """The hotspots (scoped by hotspots_visible_to) with their active people on `on`, in one
+    query; their encrypted safety notes are neither loaded nor decrypted for a list."""
+    return with_active_people(hotspots.defer("safety_notes"), on)
+
+
+def active_people_at(hotspot: Hotspot, on: date) -> int:
+    """How many active people on `on` have this main hotspot (one query)."""
+    return active_people(on).filter(hotspot=hotspot).count()
+
+
+# --- A hotspot's page ------------------------------------------------------------------------
+
+
+def estimates_of(hotspot: Hotspot) -> list[SizeEstimate]:
+    """Every size estimate of the hotspot, latest first (one query)."""
+    return list(hotspot.size_estimates.order_by("-estimated_on"))
+
+
+def assignments_of(hotspot: Hotspot) -> list[Assignment]:
+    """Every assignment to the hotspot, past, current and planned, latest start first, with its
+    worker (one query)."""
+    return list(
+        hotspot.assignments.select_related("worker").order_by("-starts_on", "worker__username")
+    )
+
+
+def assignment_among(hotspots: QuerySet[Hotspot], pk: int) -> Assignment | None:
+    """Assignment `pk` if it is to one of `hotspots` (scoped by hotspots_visible_to), with its
+    worker and hotspot; else None (one query)."""
+    return (
+        Assignment.objects.filter(hotspot__in=hotspots.values("pk"))
+        .select_related("worker", "hotspot")
+        .filter(pk=pk)
+        .first()
+    )
+
+
 # --- Caseloads -------------------------------------------------------------------------------
 
 BELOW, WITHIN, ABOVE = "below", "within", "above"

@@ -26,6 +26,7 @@ from reminders.access import (
     reminders_visible_to,
 )
 from reminders.planning import KIND_ROLE, KIND_TEXT
+from reminders.selectors import inbox_reminders, reminders_waiting
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -83,9 +84,8 @@ def _rows(reminders: Iterable[Reminder]) -> list[InboxRow]:
 @require_http_methods(["GET"])
 def inbox(request: LoggedInRequest) -> HttpResponse:
     """Any logged-in person: their own delivered reminders, newest first."""
-    delivered = reminders_visible_to(request.user).order_by("-sent_at", "-pk")
-    waiting = delivered.filter(done_at__isnull=True)
-    done = delivered.filter(done_at__isnull=False)[:DONE_SHOWN]
+    delivered = reminders_visible_to(request.user)
+    waiting, done = inbox_reminders(delivered, done_shown=DONE_SHOWN)
     return render(
         request, "reminders/reminder_list.html", {"waiting": _rows(waiting), "done": _rows(done)}
     )
@@ -104,11 +104,7 @@ def inbox_done(request: LoggedInRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def inbox_done_all(request: LoggedInRequest) -> HttpResponse:
-    count = (
-        reminders_visible_to(request.user)
-        .filter(done_at__isnull=True)
-        .update(done_at=timezone.now())
-    )
+    count = reminders_waiting(reminders_visible_to(request.user)).update(done_at=timezone.now())
     if count:
         messages.success(request, _("Everything is marked as done."))
     return redirect("reminders:inbox")
@@ -207,7 +203,7 @@ def _preference_form(request: LoggedInRequest) -> tuple[NotificationPreferenceFo
     most: the preferences, the record and its consent to e-mail."""
     if request.method == "POST":
         # A save needs the row: it is created now if there is none yet.
-        preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
+        preference = services.notification_preference_get_or_create(user=request.user)
     else:
         preference = notification_preference_of(request.user)
     person = find_own_person(request)

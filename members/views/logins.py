@@ -7,15 +7,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.access import get_user_for_user, may_hand_reset_code
-from members.models import User
 from members.roles import LoggedInRequest, Role, held_roles, role_required
+from members.selectors import logins_with_session_counts
 from members.services import (
     LoginChangeRefused,
     user_end_all_sessions,
@@ -46,7 +45,7 @@ class LoginRow:
 @role_required(Role.COORDINATOR)
 def user_list(request: LoggedInRequest) -> HttpResponse:
     # Two queries: the users with their session counts, and the current user's session.
-    logins = list(User.objects.annotate(session_count=Count("usersession")).order_by("username"))
+    logins = logins_with_session_counts()
     active_coordinators = sum(u.is_active and u.is_coordinator for u in logins)
     users = [
         LoginRow(

@@ -20,6 +20,7 @@ from members.access import find_own_person, get_own_person
 from members.forms import OwnConsentForm
 from members.models import Consent
 from members.roles import LoggedInRequest
+from members.selectors import consents_given_at, open_erasure_request
 
 
 def own_data(request: LoggedInRequest) -> HttpResponse:
@@ -28,10 +29,7 @@ def own_data(request: LoggedInRequest) -> HttpResponse:
     person = find_own_person(request)
     purposes = []
     if person is not None:
-        given = {
-            consent.purpose: consent.given_at
-            for consent in person.consents.filter(withdrawn_at__isnull=True)
-        }
+        given = consents_given_at(person)
         purposes = [
             {"value": value, "label": label, "given_at": given.get(value)}
             for value, label in Consent.Purpose.choices
@@ -43,8 +41,7 @@ def own_data(request: LoggedInRequest) -> HttpResponse:
             "person": person,
             "sections": personal_data.sections(person=person, login=request.user),
             "purposes": purposes,
-            "erasure_request": person
-            and person.erasure_requests.filter(confirmed_at__isnull=True).first(),
+            "erasure_request": person and open_erasure_request(person),
         },
     )
 
@@ -97,7 +94,7 @@ def erasure_request(request: LoggedInRequest) -> HttpResponse:
         request,
         "members/erasure_request_confirm.html",
         {
-            "erasure_request": person.erasure_requests.filter(confirmed_at__isnull=True).first(),
+            "erasure_request": open_erasure_request(person),
             "held": personal_data.held(person=person, login=request.user),
         },
     )

@@ -4,26 +4,33 @@ duplicate review queue."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members import resend, services
-from members.access import get_person_for_user, hotspots_visible_to
+from members.access import (
+    get_duplicate_for_user,
+    get_person_for_outside_opening,
+    get_person_for_user,
+    hotspots_visible_to,
+    outside_opening_token,
+    people_visible_to,
+    people_with_code_elsewhere,
+    people_with_code_visible_to,
+)
 from members.forms import CodeForm, ConsentForm, MergeForm, PersonForm, ReasonForm
 from members.ids import parse_id
 from members.lookup import lookup_allowed, too_many_lookups
-from members.models import AccessLog, Consent, Person, PossibleDuplicate
+from members.models import AccessLog, Consent
 from members.resend import resend_safe
 from members.roles import STAFF, LoggedInRequest, Role, has_role, role_required
+from members.selectors import open_duplicate_pairs, people_listed
 
 PAGE_SIZE = 50
-# A worker who found someone by code elsewhere may open the record for this long.
-OPENING_TOKEN_SECONDS = 15 * 60
 
 
 @role_required(*STAFF)
@@ -31,15 +38,8 @@ def person_list(request: LoggedInRequest) -> HttpResponse:
     # Three queries whatever the numbers: the count, one page of people with their hotspots,
     # and the hotspots for the filter.
     hotspots = hotspots_visible_to(request.user)
-    people = (
-        Person.objects.visible_to(request.user)
-        .filter(erased_at__isnull=True)
-        .select_related("hotspot")
-        .order_by("nickname", "pk")
-    )
     hotspot_id = parse_id(request.GET.get("hotspot"))
-    if hotspot_id is not None:
-        people = people.filter(hotspot_id=hotspot_id)
+    people = people_listed(people_visible_to(request.user), hotspot_id=hotspot_id)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -109,22 +109,18 @@ def _lookup(request: LoggedInRequest, code_hash: str) -> HttpResponse | None:
     """Open the person with this code if this worker may; offer an opening with a reason if the
     person is registered elsewhere; None if nobody has the code. Telling a worker that someone
     is registered at another hotspot is already telling them something: it is logged."""
-    matches = Person.objects.filter(uic_hash=code_hash, merged_into__isnull=True)
-    visible = list(matches.visible_to(request.user))
+    visible = people_with_code_visible_to(request.user, code_hash)
     if len(visible) == 1:
         # Found, so nothing is saved: sending the same code again must find it again.
         resend.nothing_saved(request)
         messages.info(request, _("Found: this code is already registered."))
         return redirect("outreach:person_detail", pk=visible[0].pk)
-    elsewhere = [p for p in matches.exclude(pk__in=[p.pk for p in visible])]
+    elsewhere = people_with_code_elsewhere(code_hash, visible=visible)
     for person in elsewhere:
         services.access_log_write(actor=request.user, person=person, action=AccessLog.Action.LOOKUP)
     if visible or elsewhere:
         resend.nothing_saved(request)
-        tokens = [
-            (p, signing.dumps({"person": p.pk, "worker": request.user.pk}, salt="outside-access"))
-            for p in elsewhere
-        ]
+        tokens = [(p, outside_opening_token(request.user, p)) for p in elsewhere]
         return render(
             request,
             "members/person_found.html",
@@ -139,15 +135,7 @@ def _lookup(request: LoggedInRequest, code_hash: str) -> HttpResponse | None:
 def person_open_outside(request: LoggedInRequest, pk: int) -> HttpResponse:
     """Only after finding the person by their code (the signed token proves it) and with a
     reason: a worker cannot browse other hotspots by guessing numbers."""
-    try:
-        token = signing.loads(
-            request.POST.get("token", ""), salt="outside-access", max_age=OPENING_TOKEN_SECONDS
-        )
-    except signing.BadSignature as exc:
-        raise Http404 from exc
-    if token != {"person": pk, "worker": request.user.pk}:
-        raise Http404
-    person = get_object_or_404(Person, pk=pk, merged_into__isnull=True)
+    person = get_person_for_outside_opening(request, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         return render(
@@ -191,7 +179,7 @@ def person_consent(request: LoggedInRequest, pk: int) -> HttpResponse:
     form = ConsentForm(request.POST)
     if not form.is_valid():
         raise PermissionDenied
-    for purpose in Consent.Purpose.values:  # the form's choices
+    for purpose, _label in Consent.Purpose.choices:  # the form's choices
         services.consent_set(
             person=person, purpose=purpose, given=purpose in form.cleaned_data["purposes"]
         )
@@ -202,21 +190,13 @@ def person_consent(request: LoggedInRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def duplicate_list(request: LoggedInRequest) -> HttpResponse:
     # One query: the open pairs with both people and their hotspots.
-    pairs = (
-        PossibleDuplicate.objects.filter(resolution="")
-        .select_related("person__hotspot", "other__hotspot")
-        .order_by("found_at")[:200]
-    )
+    pairs = open_duplicate_pairs()
     return render(request, "members/duplicate_list.html", {"pairs": pairs})
 
 
 @role_required(Role.COORDINATOR)
 def duplicate_resolve(request: LoggedInRequest, pk: int) -> HttpResponse:
-    pair = get_object_or_404(
-        PossibleDuplicate.objects.select_related("person__hotspot", "other__hotspot"),
-        pk=pk,
-        resolution="",
-    )
+    pair = get_duplicate_for_user(request, pk)
     people = (pair.person, pair.other)
     form = MergeForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():

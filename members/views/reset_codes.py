@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from members import codes, resend, services
 from members.access import get_login_for_reset_code
 from members.forms import CODE_REFUSED, PasswordResetCodeForm
-from members.models import Person
 from members.resend import resend_safe
 from members.roles import LoggedInRequest, Role, has_role, role_required
+from members.selectors import person_of_login
 from members.views.invitations import qr_svg
 from members.views.people import STAFF
 
@@ -31,7 +31,7 @@ from members.views.people import STAFF
 def reset_code_create(request: LoggedInRequest, pk: int) -> HttpResponse:
     """Rendered, not redirected: the code exists only in this one response."""
     login = get_login_for_reset_code(request, pk)
-    person = Person.objects.filter(user=login).first()
+    person = person_of_login(login)
     coordinator = has_role(request.user, Role.COORDINATOR)
     if not login.is_active:
         messages.info(request, _("No reset code: this login is suspended or was erased."))

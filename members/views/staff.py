@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,21 +14,16 @@ from common.periods import first_of_month, last_of_month, parse_month
 from members import staffing
 from members.access import get_employment_for_user
 from members.forms import EmploymentForm
-from members.models import Employment
 from members.resend import resend_safe
 from members.roles import LoggedInRequest, Role, role_required
+from members.selectors import current_and_past_posts, posts_held_between
 from members.services import employment_save
 
 
 @role_required(Role.COORDINATOR)
 def employment_list(request: LoggedInRequest) -> HttpResponse:
     # One query: every post with its login.
-    posts = list(
-        Employment.objects.select_related("user").order_by("-started_on", "user__username")
-    )
-    today = timezone.localdate()
-    current = [post for post in posts if post.ended_on is None or post.ended_on >= today]
-    past = [post for post in posts if post.ended_on is not None and post.ended_on < today]
+    current, past = current_and_past_posts(timezone.localdate())
     return render(request, "members/employment_list.html", {"current": current, "past": past})
 
 
@@ -68,10 +62,7 @@ def staffing_figures(request: LoggedInRequest) -> HttpResponse:
         )
         month = this_month
     # One query: every post held at some time from the oldest turnover month to this month.
-    rows = Employment.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=staffing.window_start(month)),
-        started_on__lte=last_of_month(month),
-    )
+    rows = posts_held_between(staffing.window_start(month), last_of_month(month))
     min_cell = settings.SMALL_CELL_MIN
     figures = staffing.staffing_figures(rows, month, min_cell=min_cell)
     return render(

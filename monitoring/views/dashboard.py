@@ -9,7 +9,6 @@ import csv
 import io
 from typing import TypedDict
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,12 +16,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.periods import Period
-from members.models import Hotspot, Typology, User
+from members.models import Typology
 from members.roles import LoggedInRequest, Role, role_required
 from monitoring import indicators, snapshots
 from monitoring.forms import DashboardFilterForm
 from monitoring.indicators_trends import TrendPoint
-from monitoring.selectors_dashboard import Chart, indicator_lines, line_chart, period_for
+from monitoring.selectors_dashboard import (
+    Chart,
+    hotspots_to_filter_by,
+    indicator_lines,
+    line_chart,
+    period_for,
+    workers_to_filter_by,
+)
 from outreach.spreadsheets import spreadsheet_row
 
 # Hotspots under the coverage alert listed on the page; the download has them all.
@@ -30,17 +36,12 @@ ALERTS_SHOWN = 25
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filter_form(request: HttpRequest) -> DashboardFilterForm:
-    # Names only: the hotspots' encrypted safety notes are not decrypted to fill a menu.
-    workers = (
-        User.objects.filter(Q(is_outreach_worker=True) | Q(assignments__isnull=False))
-        .distinct()
-        .only("username")
-        .order_by("username")
-    )
-    hotspots = Hotspot.objects.only("name").order_by("name")
+def _filter_form(request: LoggedInRequest) -> DashboardFilterForm:
     return DashboardFilterForm(
-        request.GET or None, hotspots=hotspots, workers=workers, typologies=Typology.choices
+        request.GET or None,
+        hotspots=hotspots_to_filter_by(request.user),
+        workers=workers_to_filter_by(),
+        typologies=Typology.choices,
     )
 
 

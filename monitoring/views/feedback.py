@@ -26,7 +26,7 @@ from monitoring.forms import (
     FeedbackCodesCreateForm,
     FeedbackForm,
 )
-from monitoring.models import Complaint
+from monitoring.selectors_feedback import complaints_listed, complaints_raised_by
 
 PAGE_SIZE = 25
 # Wrong codes allowed from one address before it must wait (ACCOUNT_RATE_LIMITS): enough for a
@@ -42,18 +42,10 @@ def feedback_create(request: LoggedInRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.feedback_create(data=form.cleaned_data)
         return redirect("monitoring:feedback_thanks")
-    complaints = (
-        Complaint.objects.filter(person=person)
-        .select_related("partner")
-        .only("place", "status", "raised_on", "closed_on", "partner__name")
-        .order_by("-raised_on", "-pk")
-        if person is not None
-        else Complaint.objects.none()
-    )
     return render(
         request,
         "monitoring/feedback_form.html",
-        {"form": form, "complaints": complaints, "with_code": False},
+        {"form": form, "complaints": complaints_raised_by(person), "with_code": False},
     )
 
 
@@ -187,15 +179,8 @@ def complaint_list(request: LoggedInRequest) -> HttpResponse:
     # Queries, however many complaints: the count and one page with partners (nothing
     # encrypted is decrypted: what happened is read on the complaint's own page).
     form = ComplaintFilterForm(request.GET or None)
-    complaints = Complaint.objects.all()
-    if form.is_valid() and form.cleaned_data.get("status"):
-        complaints = complaints.filter(status=form.cleaned_data["status"])
-    complaints = (
-        complaints.select_related("partner")
-        .only("place", "status", "raised_on", "closed_on", "partner__name")
-        .order_by("-raised_on", "-pk")
-    )
-    page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    page = Paginator(complaints_listed(status=status), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "monitoring/complaint_list.html", {"form": form, "page": page})
 
 

@@ -4,8 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
-from monitoring.health import broker_state, database_state
-from monitoring.models import Heartbeat
+from monitoring.health import broker_state, database_state, heartbeat_last_run
 
 
 @login_not_required
@@ -16,6 +15,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     database = database_state()
     body: dict[str, str | None] = {"database": database, "broker": broker_state()}
     if database == "ok":
-        beat = Heartbeat.objects.filter(name="heartbeat").first()
-        body["heartbeat"] = beat.last_run_at.isoformat() if beat else None
+        last_run = heartbeat_last_run()
+        body["heartbeat"] = last_run.isoformat() if last_run else None
     return JsonResponse(body, status=200 if database == "ok" else 503)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, ExpressionWrapper, F, IntegerField
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,7 +32,14 @@ from outreach.access import (
 )
 from outreach.forms import AttendeeSearchForm, GroupActivityForm
 from outreach.models import GroupActivity
-from outreach.selectors_activities import attendee_picks, attendees_named, attendees_registered
+from outreach.selectors_activities import (
+    attendee_picks,
+    attendees_named,
+    attendees_registered,
+    past_activities,
+    people_with_code_listed,
+    upcoming_activities,
+)
 
 PAGE_SIZE = 20
 # People offered for a tap on the attendance page: enough for a small group, short on a phone.
@@ -48,17 +54,9 @@ def activity_list(request: LoggedInRequest) -> HttpResponse:
     """Workers see the activities they may know of (see the module's docstring); coordinators
     see all. The number attending counts everyone, named or not."""
     today = timezone.localdate()
-    activities = (
-        activities_visible_to(request.user)
-        .select_related("hotspot")
-        .annotate(
-            attending=ExpressionWrapper(
-                Count("attendance") + F("other_attendees"), output_field=IntegerField()
-            )
-        )
-    )
-    upcoming = activities.filter(held_on__gte=today).order_by("held_on", "pk")
-    past = activities.filter(held_on__lt=today).order_by("-held_on", "-pk")
+    activities = activities_visible_to(request.user)
+    upcoming = upcoming_activities(activities, today)
+    past = past_activities(activities, today)
     return render(
         request,
         "outreach/groupactivity_list.html",
@@ -177,11 +175,8 @@ def attendance_add(request: LoggedInRequest, pk: int) -> HttpResponse:
     if code_form.is_valid():
         if not lookup_allowed(request):
             return too_many_lookups(request)
-        same_code = list(
-            Person.objects.visible_to(request.user)
-            .filter(uic_hash=code_form.cleaned_data["uic_hash"], erased_at__isnull=True)
-            .select_related("hotspot")
-            .order_by("pk")[:PICK_LIMIT]
+        same_code = people_with_code_listed(
+            request.user, code_form.cleaned_data["uic_hash"], PICK_LIMIT
         )
         if len(same_code) == 1:
             return _add(request, activity, same_code[0])

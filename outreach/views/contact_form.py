@@ -30,14 +30,21 @@ from outreach.access import contacts_visible_to
 from outreach.forms import ContactForm
 from outreach.indicators_contacts import COMMODITIES
 from outreach.models import Contact, RiskAssessment, ViolenceIncident
+from outreach.selectors_contacts import (
+    contact_twin,
+    last_stated_need,
+    own_contact,
+    people_with_code,
+)
+from outreach.selectors_people import (
+    latest_assessment,
+    latest_assessment_with_factors,
+    open_follow_ups,
+    recent_contacts,
+)
 
 # The person's page shows this many of their latest contacts.
 CONTACTS_SHOWN = 20
-
-
-def latest_assessment(person: Person) -> RiskAssessment | None:
-    """The person's latest risk assessment (one query); the caller has checked access."""
-    return RiskAssessment.objects.filter(person=person).order_by("-assessed_on", "-pk").first()
 
 
 @role_required(*STAFF)
@@ -115,11 +122,8 @@ def _person_by_code(request: LoggedInRequest, code_form: CodeForm) -> tuple[Pers
     the code fields; the second value says whether to offer registering them."""
     if not code_form.is_valid():
         return None, False
-    matches = list(
-        Person.objects.visible_to(request.user).filter(
-            uic_hash=code_form.cleaned_data["uic_hash"], erased_at__isnull=True
-        )[:2]
-    )
+    # Two tell whether the code is someone's alone.
+    matches = people_with_code(request.user, code_form.cleaned_data["uic_hash"], 2)
     if len(matches) == 1:
         return matches[0], False
     if matches:
@@ -143,15 +147,7 @@ def _initial(request: LoggedInRequest, person: Person | None) -> dict[str, objec
     }
     if person is not None:
         # What they said last time, so the suggestion shows before anything is typed.
-        last = (
-            contacts_visible_to(request.user)
-            .filter(person=person)
-            .exclude(stated_monthly_need__isnull=True, weekly_acts__isnull=True)
-            .order_by("-contacted_on", "-pk")
-            .values("stated_monthly_need", "weekly_acts")
-            .first()
-        )
-        initial.update(last or {})
+        initial.update(last_stated_need(contacts_visible_to(request.user), person) or {})
     return initial
 
 
@@ -220,25 +216,11 @@ def _say_saved(request: LoggedInRequest, sent: services.ContactSent) -> None:
         offer_undo(request, reverse("outreach:contact_undo", args=[contact.pk]))
 
 
-# Fields that make two contacts of the same worker and person look like one sent twice.
-_TWIN_FIELDS = ("contacted_on", "kind", *COMMODITIES, "topics", "needs_raised")
-
-
 def _twin(contact: Contact) -> Contact | None:
     """A contact with the same answers that this worker saved for this person in the last few
     minutes, from another form: maybe the same contact logged twice (one query)."""
     since = contact.created_at - timedelta(minutes=services.CONTACT_UNDO_MINUTES)
-    candidates = Contact.objects.filter(
-        worker_id=contact.worker_id,
-        person_id=contact.person_id,
-        contacted_on=contact.contacted_on,
-        kind=contact.kind,
-        created_at__gte=since,
-    ).exclude(pk=contact.pk)
-    for candidate in candidates.order_by("-created_at")[:5]:
-        if all(getattr(candidate, f) == getattr(contact, f) for f in _TWIN_FIELDS):
-            return candidate
-    return None
+    return contact_twin(contact, since=since)
 
 
 @require_POST
@@ -246,7 +228,7 @@ def _twin(contact: Contact) -> Contact | None:
 def contact_undo(request: LoggedInRequest, pk: int) -> HttpResponse:
     """Undo a contact just saved (offered when it may have been sent twice). Only its own worker,
     only for a few minutes, only while nothing else was written about it."""
-    contact = contacts_visible_to(request.user).filter(pk=pk, worker=request.user).first()
+    contact = own_contact(contacts_visible_to(request.user), request.user, pk)
     if contact is None:
         raise Http404
     if services.contact_undo(worker=request.user, contact=contact):
@@ -305,26 +287,11 @@ def person_outreach(request: LoggedInRequest, person: Person) -> PersonOutreach:
     """Contacts, latest risk assessment and open violence follow-ups of a person whose record
     the caller has already fetched through get_person_for_user. Four queries: the contacts,
     the assessment, its factors, the follow-ups."""
-    contacts = list(
-        contacts_visible_to(request.user)
-        .filter(person=person)
-        .order_by("-contacted_on", "-pk")[:CONTACTS_SHOWN]
-    )
+    contacts = recent_contacts(contacts_visible_to(request.user), person, CONTACTS_SHOWN)
     _label(contacts)
-    assessment = (
-        RiskAssessment.objects.filter(person=person)
-        .order_by("-assessed_on", "-pk")
-        .prefetch_related("factors")
-        .first()
-    )
-    follow_ups = list(
-        ViolenceIncident.objects.filter(person=person, followed_up_at__isnull=True)
-        .select_related("contact")
-        .order_by("follow_up_on", "pk")
-    )
     return PersonOutreach(
         contacts=contacts,
-        assessment=assessment,
-        follow_ups=follow_ups,
+        assessment=latest_assessment_with_factors(person),
+        follow_ups=open_follow_ups(person),
         can_log_contact=has_role(request.user, Role.OUTREACH_WORKER),
     )

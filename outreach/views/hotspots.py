@@ -14,17 +14,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.access import get_hotspot_for_user, hotspots_visible_to
-from members.models import Assignment
 from members.resend import resend_safe
 from members.roles import STAFF, LoggedInRequest, Role, has_role, role_required
 from outreach import services
 from outreach.forms import AssignmentForm, HotspotForm, SizeEstimateForm
 from outreach.rules import ACTIVE_DAYS, CASELOAD_RANGE, CASELOAD_TARGET
 from outreach.selectors_hotspots import (
-    active_people,
+    active_people_at,
+    assignment_among,
+    assignments_of,
     caseloads,
     estimates_for,
-    with_active_people,
+    estimates_of,
+    hotspots_with_counts,
 )
 
 
@@ -33,9 +35,7 @@ def hotspot_list(request: LoggedInRequest) -> HttpResponse:
     # Two queries however many hotspots: the hotspots with their active people counted in a
     # subquery, and the latest size estimate of each.
     today = timezone.localdate()
-    hotspots = list(
-        with_active_people(hotspots_visible_to(request.user).defer("safety_notes"), today)
-    )
+    hotspots = list(hotspots_with_counts(hotspots_visible_to(request.user), today))
     estimates = estimates_for(hotspots, today)
     for hotspot in hotspots:
         # Read by the template beside the annotated count; no field of the model.
@@ -56,13 +56,11 @@ def hotspot_detail(request: LoggedInRequest, pk: int) -> HttpResponse:
     # Through the access helper: only its own workers and coordinators may read the safety notes.
     today = timezone.localdate()
     hotspot = get_hotspot_for_user(request, pk)
-    count = active_people(today).filter(hotspot=hotspot).count()
+    count = active_people_at(hotspot, today)
     # The list's annotation, counted here for one hotspot: the same template partial reads it.
     hotspot.active_people = count  # type: ignore[attr-defined]
-    estimates = list(hotspot.size_estimates.order_by("-estimated_on"))
-    assignments = list(
-        hotspot.assignments.select_related("worker").order_by("-starts_on", "worker__username")
-    )
+    estimates = estimates_of(hotspot)
+    assignments = assignments_of(hotspot)
     current = [a for a in assignments if a.ends_on is None or a.ends_on >= today]
     return render(
         request,
@@ -138,12 +136,7 @@ def assignment_create(request: LoggedInRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.COORDINATOR)
 def assignment_end(request: LoggedInRequest, pk: int) -> HttpResponse:
-    assignment = (
-        Assignment.objects.filter(hotspot__in=hotspots_visible_to(request.user).values("pk"))
-        .select_related("worker", "hotspot")
-        .filter(pk=pk)
-        .first()
-    )
+    assignment = assignment_among(hotspots_visible_to(request.user), pk)
     if assignment is None:
         raise Http404
     kept = services.assignment_end(assignment=assignment)

@@ -60,7 +60,7 @@ def partner_list(request: LoggedInRequest) -> HttpResponse:
     coordinator = has_role(request.user, Role.COORDINATOR)
     since = _counted_since(timezone.localdate())
     service = request.GET.get("service", "")
-    if service not in Service.values:
+    if service not in Service:  # Django's choices match a code as well as a member
         service = ""
     min_cell = settings.SMALL_CELL_MIN
     # One query whatever the numbers: every partner with its two counts.

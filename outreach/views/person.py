@@ -13,26 +13,27 @@ from members.access import get_person_for_user, may_hand_reset_code
 from members.forms import ConsentForm
 from members.roles import STAFF, LoggedInRequest, Role, has_role, role_required
 from outreach.access import referrals_visible_to
+from outreach.selectors_people import open_consents, recent_access_log, recent_referrals
 from outreach.views.contact_form import person_outreach
+
+# The page shows this many of the latest referrals and lines of the access log.
+SHOWN = 20
 
 
 @role_required(*STAFF)
 def person_detail(request: LoggedInRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request, pk)
-    open_consents = list(person.consents.filter(withdrawn_at__isnull=True))
+    consents = open_consents(person)
     context: dict[str, Any] = {
         "person": person,
-        "consents": open_consents,
-        "consent_form": ConsentForm(initial={"purposes": [c.purpose for c in open_consents]}),
-        "referrals": referrals_visible_to(request.user)
-        .filter(person=person)
-        .select_related("partner")
-        .order_by("-made_on", "-pk")[:20],
+        "consents": consents,
+        "consent_form": ConsentForm(initial={"purposes": [c.purpose for c in consents]}),
+        "referrals": recent_referrals(referrals_visible_to(request.user), person, SHOWN),
         # Contacts, latest risk assessment and open violence follow-ups.
         "outreach": person_outreach(request, person),
     }
     if has_role(request.user, Role.COORDINATOR):
-        context["log"] = person.access_log.select_related("actor").order_by("-at")[:20]
+        context["log"] = recent_access_log(person, SHOWN)
     login = person.user
     context["may_reset"] = (
         login is not None and login.is_active and may_hand_reset_code(request.user, login)

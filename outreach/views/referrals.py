@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +27,8 @@ from outreach.forms import AttendedForm, OutcomeForm, ReferralForm, TracingForm
 from outreach.models import Contact, Referral
 from outreach.rules import MAX_TRACING_ATTEMPTS
 from outreach.selectors_partners import partners_offering
+from outreach.selectors_people import contacts_of
+from outreach.selectors_referrals import referrals_listed, tracing_attempts_of
 
 PAGE_SIZE = 25
 SHOW = ("open", "overdue", "all")
@@ -40,7 +42,7 @@ def referral_create(request: LoggedInRequest, person_pk: int) -> HttpResponse:
     service asked for never lands in the address bar or the history of a shared phone."""
     referring = request.method == "POST" and request.POST.get("action") == "refer"
     person = get_person_for_user(request, person_pk, write=True, log=not referring)
-    contacts = contacts_visible_to(request.user).filter(person=person)
+    contacts = contacts_of(contacts_visible_to(request.user), person)
     if referring:
         form = ReferralForm(request.POST, partners=partners_offering("")[0], contacts=contacts)
         made = _refer(request, form, person)
@@ -95,21 +97,7 @@ def referral_list(request: LoggedInRequest) -> HttpResponse:
     today = timezone.localdate()
     # Two queries whatever the numbers: the count, and one page of referrals with their
     # person, partner and maker and the number of tracing attempts.
-    referrals = (
-        referrals_visible_to(request.user)
-        .select_related("person", "partner", "made_by")
-        # Encrypted contact details are not needed here: neither fetched nor decrypted.
-        .defer("person__phone", "person__email", "person__notes")
-        .annotate(attempts=Count("tracing_attempts"))
-    )
-    if show == "open":
-        referrals = referrals.filter(status=Referral.Status.MADE).order_by("due_on", "pk")
-    elif show == "overdue":
-        referrals = referrals.filter(status=Referral.Status.MADE, due_on__lt=today).order_by(
-            "due_on", "pk"
-        )
-    else:
-        referrals = referrals.order_by("-made_on", "-pk")
+    referrals = referrals_listed(referrals_visible_to(request.user), show, today)
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -127,7 +115,7 @@ def _detail(request: LoggedInRequest, referral: Referral, **forms: BaseForm) -> 
             action=AccessLog.Action.VIEW,
             detail=f"referral #{referral.pk}",
         )
-    attempts = list(referral.tracing_attempts.select_related("worker").order_by("number"))
+    attempts = tracing_attempts_of(referral)
     context = {
         "referral": referral,
         "attempts": attempts,

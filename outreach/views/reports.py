@@ -8,7 +8,7 @@ import csv
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET
 from common.periods import Period
 from common.suppression import SuppressedTable, small_cell_minimum, suppress
 from members.access import hotspots_visible_to
-from members.models import User
 from members.roles import LoggedInRequest, Role, role_required
 from outreach import services
 from outreach.access import contacts_visible_to
@@ -31,45 +30,35 @@ from outreach.indicators_contacts import (
     in_period,
 )
 from outreach.models import Contact
+from outreach.selectors_reports import (
+    contact_export_rows,
+    contacts_listed,
+    contacts_matching,
+    hotspot_names,
+    hotspots_by_name,
+    workers_ever_assigned,
+)
 from outreach.spreadsheets import spreadsheet_row
 
 PAGE_SIZE = 50
 # Rows fetched at a time while a large export streams: memory stays flat.
 EXPORT_CHUNK = 2000
 FORMATS = ("aggregate", "rows")
-# Only what the list shows is loaded: nothing encrypted is decrypted on its page.
-LISTED = (
-    "contacted_on",
-    "kind",
-    *COMMODITIES,
-    "person__nickname",
-    "hotspot__name",
-    "worker__username",
-)
 
 
 def _filter_form(request: LoggedInRequest, data: QueryDict) -> ContactFilterForm:
-    # Anyone ever assigned to a hotspot, so a worker who has left can still be chosen. Names
-    # only: the hotspots' encrypted safety notes are not decrypted to fill a menu.
-    workers = (
-        User.objects.filter(Q(is_outreach_worker=True) | Q(assignments__isnull=False))
-        .distinct()
-        .only("username")
-        .order_by("username")
-    )
-    hotspots = hotspots_visible_to(request.user).only("name").order_by("name")
-    return ContactFilterForm(data, hotspots=hotspots, workers=workers)
+    hotspots = hotspots_by_name(hotspots_visible_to(request.user))
+    return ContactFilterForm(data, hotspots=hotspots, workers=workers_ever_assigned())
 
 
 def _selected(request: LoggedInRequest, form: ContactFilterForm) -> QuerySet[Contact]:
     """The contacts this coordinator may see that match valid filters (form.is_valid() first)."""
-    contacts = in_period(contacts_visible_to(request.user), form.period())
-    filters = {
-        "hotspot": form.cleaned_data.get("hotspot"),
-        "worker": form.cleaned_data.get("worker"),
-        "kind": form.cleaned_data.get("kind"),
-    }
-    return contacts.filter(**{name: value for name, value in filters.items() if value})
+    return contacts_matching(
+        in_period(contacts_visible_to(request.user), form.period()),
+        hotspot=form.cleaned_data.get("hotspot"),
+        worker=form.cleaned_data.get("worker"),
+        kind=form.cleaned_data.get("kind"),
+    )
 
 
 def _render_list(
@@ -78,12 +67,7 @@ def _render_list(
     contacts: QuerySet[Contact],
     status: int = 200,
 ) -> HttpResponse:
-    contacts = (
-        contacts.select_related("person", "hotspot", "worker")
-        .only(*LISTED)
-        .order_by("-contacted_on", "-pk")
-    )
-    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(contacts_listed(contacts), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "outreach/contact_list.html",
@@ -109,7 +93,7 @@ def contact_list(request: LoggedInRequest) -> HttpResponse:
         data["month"] = timezone.localdate().strftime("%Y-%m")
     form = _filter_form(request, data)
     if not form.is_valid():
-        return _render_list(request, form, Contact.objects.none())
+        return _render_list(request, form, contacts_visible_to(request.user).none())
     return _render_list(request, form, _selected(request, form))
 
 
@@ -121,7 +105,7 @@ def contact_export(request: LoggedInRequest) -> HttpResponseBase:
     export_format = request.GET.get("format", "")
     if not form.is_valid() or export_format not in FORMATS:
         # The export links carry the list's filters: a broken link shows the list and why.
-        return _render_list(request, form, Contact.objects.none(), status=400)
+        return _render_list(request, form, contacts_visible_to(request.user).none(), status=400)
     contacts, period = _selected(request, form), form.period()
     slug = period.slug if period else "all"
     if export_format == "aggregate":
@@ -167,11 +151,7 @@ def _aggregate_lines(
     """Counts by hotspot and month, with totals. Contacts and people reached hide their small
     counts and complements (common.suppression); goods are counts of items, not people."""
     figures = by_hotspot_and_month(contacts, period)
-    names = dict(
-        hotspots_visible_to(request.user)
-        .filter(pk__in=figures.hotspot_ids)
-        .values_list("pk", "name")
-    )
+    names = hotspot_names(hotspots_visible_to(request.user), figures.hotspot_ids)
     hotspot_ids = sorted(figures.hotspot_ids, key=lambda pk: (names.get(pk, ""), pk))
     tables = {
         measure: suppress(
@@ -238,13 +218,12 @@ def _contact_lines(contacts: QuerySet[Contact]) -> Iterator[Sequence[object]]:
         _("Kind"),
         *_goods_headers(),
     ]
-    rows = contacts.order_by("contacted_on", "pk").values_list(
-        "pk", "contacted_on", "person_id", "hotspot__name", "worker__username", "kind", *COMMODITIES
-    )
 
     def lines() -> Iterator[Sequence[object]]:
         yield header
-        for pk, day, person_id, hotspot, worker, kind, *goods in rows.iterator(EXPORT_CHUNK):
+        for pk, day, person_id, hotspot, worker, kind, *goods in contact_export_rows(
+            contacts, EXPORT_CHUNK
+        ):
             yield [pk, f"{day:%Y-%m-%d}", person_id, hotspot, worker, kinds.get(kind, kind), *goods]
 
     return lines()

@@ -15,7 +15,7 @@ from members.roles import STAFF, LoggedInRequest, role_required
 from members.services import access_log_write
 from outreach import rules, services
 from outreach.forms import RiskAssessmentForm
-from outreach.views.contact_form import latest_assessment
+from outreach.selectors_people import factor_ids, latest_assessment
 
 
 @role_required(*STAFF)
@@ -24,9 +24,7 @@ def risk_assess(request: LoggedInRequest, pk: int) -> HttpResponse:
     posting = request.method == "POST"
     person = get_person_for_user(request, pk, write=True, log=not posting)
     latest = latest_assessment(person)
-    initial = (
-        {"factors": list(latest.factors.values_list("pk", flat=True))} if latest is not None else {}
-    )
+    initial = {"factors": factor_ids(latest)} if latest is not None else {}
     form = RiskAssessmentForm(request.POST if posting else None, initial=initial)
     if posting and form.is_valid():
         return _assess(request, person, form)

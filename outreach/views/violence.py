@@ -16,7 +16,7 @@ from members.services import access_log_write
 from outreach import services
 from outreach.access import get_contact_for_user, get_incident_for_user
 from outreach.forms import ViolenceIncidentForm
-from outreach.models import ViolenceIncident
+from outreach.selectors_contacts import incident_of
 
 
 @role_required(*STAFF)
@@ -24,7 +24,7 @@ from outreach.models import ViolenceIncident
 def incident_create(request: LoggedInRequest, pk: int) -> HttpResponse:
     contact = get_contact_for_user(request, pk)
     # The contact is visible, so its record is too: one per contact.
-    existing = ViolenceIncident.objects.filter(contact=contact).only("pk").first()
+    existing = incident_of(contact)
     if existing is not None:
         return redirect("outreach:incident_detail", pk=existing.pk)
     form = ViolenceIncidentForm(request.POST or None)
