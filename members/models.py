@@ -485,6 +485,7 @@ class Reminder(models.Model):
         RESULTS_OUT = "results_out", _("Results are out")
         COVERAGE_ALERT = "coverage_alert", _("Weekly coverage check")
         MONTHLY_REPORT = "monthly_report", _("Monthly report due")
+        TELLER_DUTY = "teller_duty", _("A vote needs you as a teller")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")

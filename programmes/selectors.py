@@ -148,19 +148,23 @@ def shares_given(round_: Round) -> int:
     return ShareGiven.objects.filter(round=round_).count()
 
 
-def teller_duties(user: User) -> list[Teller]:
-    """The rounds where this person is a teller with something to do: agree before the round
-    opens, see their words once it is open, enter them once it is closed. One query."""
-    return list(
-        Teller.objects.filter(user=user)
-        .filter(
+def tellers_with_duties() -> QuerySet[Teller]:
+    """Tellers with something to do: agree before their round opens, see their words once it
+    is open, enter them once it is closed (until the count), each with their round."""
+    return (
+        Teller.objects.filter(
             Q(round__status=Round.Status.DRAFT, accepted_at__isnull=True)
             | Q(round__status=Round.Status.OPEN, share_box__isnull=False)
             | Q(round__status=Round.Status.CLOSED, round__public_key__isnull=False)
         )
         .select_related("round")
-        .order_by("round__closes_at")
+        .order_by("round__closes_at", "pk")
     )
+
+
+def teller_duties(user: User) -> list[Teller]:
+    """The rounds where this person is a teller with something to do: one query."""
+    return list(tellers_with_duties().filter(user=user))
 
 
 def turnout_by_hotspot(round_: Round) -> list[tuple[str, int | None]]:

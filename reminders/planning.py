@@ -29,6 +29,7 @@ from outreach.models import Referral
 from outreach.rules import NOT_SEEN_DAYS
 from outreach.selectors_week import due_people, people_not_seen
 from programmes.models import RollEntry, Round
+from programmes.selectors import tellers_with_duties
 from reminders.outbox import reminder_plan
 
 Kind = Reminder.Kind
@@ -57,6 +58,7 @@ KIND_TEXT: dict[str, Any] = {
     Kind.RESULTS_OUT: _("The results of a vote are out."),
     Kind.COVERAGE_ALERT: _("Weekly check: some places were reached less than planned."),
     Kind.MONTHLY_REPORT: _("The monthly report is due."),
+    Kind.TELLER_DUTY: _("A vote needs you as a teller."),
 }
 
 # Which role a kind is for: the preferences page offers to mute only the kinds of one's roles.
@@ -69,6 +71,8 @@ KIND_ROLE: dict[str, Role] = {
     Kind.RESULTS_OUT: Role.MEMBER,
     Kind.COVERAGE_ALERT: Role.COORDINATOR,
     Kind.MONTHLY_REPORT: Role.COORDINATOR,
+    # Tellers are members or staff; the demo's and most organizations' staff are members too.
+    Kind.TELLER_DUTY: Role.MEMBER,
 }
 
 # A vote's results are announced for this many days after counting (not for old rounds).
@@ -257,6 +261,29 @@ def plan_results_out(today: date) -> int:
     return _plan_roll(rounds, Kind.RESULTS_OUT, counted_on)
 
 
+# What a teller does in each state of the round, and the day that step belongs to.
+TELLER_STEPS: dict[str, tuple[str, Callable[[Round], datetime]]] = {
+    Round.Status.DRAFT: ("agree", lambda r: r.opens_at),
+    Round.Status.OPEN: ("words", lambda r: r.opens_at),
+    Round.Status.CLOSED: ("count", lambda r: r.closes_at),
+}
+
+
+def plan_teller_duty(today: date) -> int:
+    """Each teller with a step to take (agree before the round opens, see their words once it
+    is open, enter them once it is closed), once per step; the count waits for them."""
+    made = 0
+    for teller in tellers_with_duties().filter(user__is_active=True).select_related("user"):
+        step, day = TELLER_STEPS[teller.round.status]
+        made += _plan(
+            user=teller.user,
+            kind=Kind.TELLER_DUTY,
+            object_key=f"{step}:{teller.round_id}",
+            due_on=timezone.localdate(day(teller.round)),
+        )
+    return made
+
+
 def hotspots_under_coverage(today: date) -> bool:
     """Whether any hotspot was reached below COVERAGE_ALERT of its estimate in the last full
     month (coverage is a monthly figure; the month under way would always look low)."""
@@ -292,6 +319,7 @@ PLANS: tuple[Callable[[date], int], ...] = (
     plan_round_opened,
     plan_round_closing,
     plan_results_out,
+    plan_teller_duty,
     plan_coverage_alert,
     plan_monthly_report,
 )

@@ -12,9 +12,11 @@ from django.utils import timezone
 from members.models import Hotspot, Person, Reminder, User
 from members.services import consent_set
 from outreach.models import Partner, Referral, SizeEstimate
+from programmes import services
 from programmes.models import Result, RollEntry, Round
 from reminders import planning
-from tests.conftest import make_contact, make_person, make_user
+from tests.conftest import PASSWORD, make_contact, make_person, make_user
+from tests.programmes import round_helpers as rounds
 
 pytestmark = pytest.mark.django_db
 Kind = Reminder.Kind
@@ -182,6 +184,29 @@ def test_results_out_to_every_consenting_member_of_a_counted_round(
     assert planning.plan_results_out(TODAY) == 2
     assert planning.plan_results_out(TODAY) == 0
     assert [r[0] for r in rows(Kind.RESULTS_OUT)] == ["voter.voted", "voter.yes"]
+
+
+def test_tellers_are_reminded_of_each_step_once_until_the_count(coordinator: User) -> None:
+    """Agree before the round opens, see the words once it is open, enter them once it is
+    closed: one reminder per step, none for a step done, none after the count."""
+    round_ = rounds.make_round(coordinator, tellers=0)
+    tellers = [make_user(f"teller.{n}", is_member=True) for n in range(3)]
+    services.tellers_name(round=round_, users=tellers, needed=2)
+    assert planning.plan_teller_duty(TODAY) == 3
+    assert planning.plan_teller_duty(TODAY) == 0
+    day = timezone.localdate(round_.opens_at)
+    assert rows(Kind.TELLER_DUTY) == [(t.username, f"agree:{round_.pk}", day) for t in tellers]
+    for teller in round_.tellers.all():
+        services.teller_accept(teller=teller, password=PASSWORD)
+    rounds.open_with_votes(round_, [[0]] * 5)
+    first = services.teller_share_reveal(teller=round_.tellers.get(index=1), password=PASSWORD)
+    assert planning.plan_teller_duty(TODAY) == 2  # the two who have not seen their words
+    services.round_close(round=round_)
+    assert planning.plan_teller_duty(TODAY) == 3  # each may now enter their words
+    assert Reminder.objects.filter(kind=Kind.TELLER_DUTY).count() == 8
+    second = services.teller_share_reveal(teller=round_.tellers.get(index=2), password=PASSWORD)
+    assert rounds.count(round_, [first, second]).status == Round.Status.COUNTED
+    assert planning.plan_teller_duty(TODAY) == 0
 
 
 def test_old_results_are_not_announced(coordinator: User, voters: dict[str, User]) -> None:
