@@ -75,6 +75,16 @@ def contact_create(request: LoggedInRequest) -> HttpResponse:
     return _render_form(request, form, person, shown_code_form, code_not_found=code_not_found)
 
 
+# Where a saved contact leads: back to where the worker came from, My week unless they came from
+# the person's page. A fixed list, so the form can name no other address.
+BACK = {"week": "outreach:my_week", "person": "outreach:person_detail"}
+
+
+def _back(request: LoggedInRequest) -> str:
+    back = (request.POST if request.method == "POST" else request.GET).get("back", "")
+    return back if back in BACK else "week"
+
+
 def _render_form(
     request: LoggedInRequest,
     form: ContactForm,
@@ -97,6 +107,7 @@ def _render_form(
             "suggestion": _suggestion(form, priority=priority),
             "weeks_per_month": rules.WEEKS_PER_MONTH,
             "can_save": has_role(request.user, Role.OUTREACH_WORKER),
+            "back": _back(request),
         },
     )
 
@@ -166,8 +177,9 @@ def _suggestion(form: ContactForm, *, priority: bool) -> int | None:
 
 
 def _save(request: LoggedInRequest, form: ContactForm, person: Person) -> HttpResponse | None:
-    """Save and redirect, or None with the reason added to the form. A form sent again with
-    other answers is saved as a new contact with an Undo (services.contact_log_sent)."""
+    """Save and lead back where the worker came from (BACK), or None with the reason added to
+    the form. A form sent again with other answers is saved as a new contact with an Undo
+    (services.contact_log_sent)."""
     try:
         sent = services.contact_log_sent(
             worker=request.user,
@@ -184,7 +196,9 @@ def _save(request: LoggedInRequest, form: ContactForm, person: Person) -> HttpRe
     _say_saved(request, sent)
     if sent.contact.violence_reported:
         return redirect("outreach:incident_create", pk=sent.contact.pk)
-    return redirect("outreach:person_detail", pk=person.pk)
+    if _back(request) == "person":
+        return redirect("outreach:person_detail", pk=person.pk)
+    return redirect("outreach:my_week")
 
 
 def _say_saved(request: LoggedInRequest, sent: services.ContactSent) -> None:

@@ -67,3 +67,27 @@ def test_a_worker_sees_who_is_due_and_reports_a_day_without_contacts(
     assert_fits_the_screen(page)
     assert_accessible(page)
     assert ZeroReport.objects.get().worker == outreach_worker
+
+
+def test_after_saving_a_contact_the_worker_is_back_on_my_week_with_the_next_person_on_top(
+    page: Page, live_server: Any, outreach_worker: User, hotspot: Hotspot, person: Person
+) -> None:
+    make_contact(person, outreach_worker, contacted_on=timezone.localdate() - timedelta(days=40))
+    make_person(hotspot, "DAWN0101", nickname="Dawn")
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/accounts/login/?next={reverse('outreach:my_week')}")
+    page.get_by_label("Username").fill(outreach_worker.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    due = page.get_by_role("region", name="People due a one-to-one contact").get_by_role("link")
+    expect(due.first).to_contain_text("Dawn")
+
+    due.first.click()
+    page.get_by_label("Male condoms", exact=True).fill("2")
+    page.get_by_role("button", name="Save contact").click()
+
+    expect(page.get_by_role("heading", name="My week", level=1)).to_be_visible()
+    expect(page.get_by_text("Contact saved.")).to_be_visible()
+    expect(due).to_have_count(1)
+    expect(due.first).to_contain_text("Sunny")
+    assert_fits_the_screen(page)

@@ -153,6 +153,7 @@ def test_a_worker_logs_a_contact_and_returns_to_the_persons_page(
             needs_raised="Wants a PrEP appointment",
             stated_monthly_need="30",
             weekly_acts="5",
+            back="person",  # opened from the person's page: back there
         ),
     )
     assert response.status_code == 302
@@ -324,11 +325,35 @@ def test_bad_input_is_explained_beside_the_field_and_everything_typed_is_kept(
     assert not Contact.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("back", "lands_on"),
+    [
+        ("", "my_week"),
+        ("week", "my_week"),
+        ("person", "person"),
+        ("https://evil.example/", "my_week"),
+    ],
+)
+def test_a_saved_contact_leads_back_where_the_worker_came_from(
+    client_for: Any, outreach_worker: User, person: Person, back: str, lands_on: str
+) -> None:
+    client = client_for(outreach_worker)
+    form = client.get(f"{URL}?person={person.pk}&back={back}").content.decode()
+    assert f'name="back" value="{back if back in ("week", "person") else "week"}"' in form
+    response = client.post(URL, contact_data(person=person.pk, male_condoms="2", back=back))
+    expected = {
+        "my_week": reverse("outreach:my_week"),
+        "person": reverse("outreach:person_detail", args=[person.pk]),
+    }[lands_on]
+    assert response["Location"] == expected
+    assert "Contact saved." in client.get(expected).content.decode()
+
+
 def test_a_worker_finds_the_person_by_typing_their_code(
     client_for: Any, outreach_worker: User, person: Person
 ) -> None:
     response = client_for(outreach_worker).post(URL, contact_data(male_condoms="3", **SUNNY_PARTS))
-    assert response["Location"] == reverse("outreach:person_detail", args=[person.pk])
+    assert response["Location"] == reverse("outreach:my_week")
     assert Contact.objects.get().person == person
 
 
@@ -457,7 +482,7 @@ def test_the_form_sent_again_for_someone_else_saves_both_without_naming_anyone(
 ) -> None:
     other = make_person(hotspot, "ZZYY0380", nickname="Otherone")
     client = client_for(outreach_worker)
-    data = contact_data(person=person.pk)
+    data = contact_data(person=person.pk, back="person")  # lands on Otherone's page
     client.post(URL, data)
     response = client.post(URL, {**data, "person": other.pk, "male_condoms": "3"}, follow=True)
     page = response.content.decode()
