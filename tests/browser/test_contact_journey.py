@@ -129,3 +129,29 @@ def test_a_worker_records_violence_and_assesses_risk(
     assert_accessible(page)
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("They are a priority")).to_be_visible()
+
+
+def test_register_them_keeps_the_code_just_typed(
+    page: Page, live_server: Any, outreach_worker: User, person: Person
+) -> None:
+    log_in(page, live_server.url, outreach_worker)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/outreach/contacts/new/")
+    boxes = page.locator("input[name^=code_]")
+    for n, value in enumerate(["ZZ", "YY", "9", "1980"]):
+        boxes.nth(n).fill(value)
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_text("None of your people has this code.")).to_be_visible()
+
+    page.get_by_role("button", name="Register them").click()
+    expect(page.get_by_text("No one has this code yet.")).to_be_visible()
+    assert [page.locator("input[name^=code_]").nth(n).input_value() for n in range(4)] == [
+        "ZZ",
+        "YY",
+        "9",
+        "1980",
+    ]
+    assert "1980" not in page.url
+    assert not Contact.objects.exists()
+    assert_fits_the_screen(page)
+    assert_accessible(page)

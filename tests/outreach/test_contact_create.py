@@ -3,6 +3,7 @@ suggestion, need to know, and the contact history on the person's page."""
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 from typing import Any
@@ -371,6 +372,31 @@ def test_an_unknown_code_is_said_beside_the_code_and_offers_registering(
     assert 'value="zz"' in page
     assert "kept" in page
     assert not Contact.objects.exists()
+
+
+def test_register_them_takes_the_parts_just_typed_to_the_register_page(
+    client_for: Any, outreach_worker: User
+) -> None:
+    """Issue 17: "Register them" after a code is not found dropped the 4 parts just typed. It
+    is now a form of its own that posts them (never in an address) to the register page."""
+    client = client_for(outreach_worker)
+    parts = {"code_mother": "zz", "code_father": "yy", "code_birth_order": "9"}
+    parts["code_birth_year"] = "1980"
+    page = client.post(URL, contact_data(**parts)).content.decode()
+    register = page[page.index('id="register-them"') :]
+    register = register[: register.index("</form>")]
+    assert f'action="{reverse("members:person_register")}"' in page
+    assert 'form="register-them"' in page
+    hidden = dict(re.findall(r'name="(code_\w+)" value="([^"]*)"', register))
+    assert hidden == parts
+    sent = dict(re.findall(r'name="(\w+)" value="([^"]*)"', register))
+    landed = client.post(reverse("members:person_register"), sent)
+    assert landed.status_code == 200
+    shown = landed.content.decode()
+    assert "No one has this code yet. Add their details to register them." in shown
+    for value in parts.values():
+        assert f'value="{value}"' in shown
+    assert all(value not in landed.request["QUERY_STRING"] for value in parts.values())
 
 
 def test_a_code_registered_at_another_hotspot_is_not_found(
