@@ -12,12 +12,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from members.models import Consent, Person, User
+from members.models import Person, User
 from programmes import ballot_crypto, tally
 from programmes.models import (
     BudgetLine,
@@ -49,6 +49,7 @@ from programmes.rules import (
     round_tie_break,
     round_turnout_needed,
 )
+from programmes.selectors import round_eligible_members
 
 # --- Programmes ------------------------------------------------------------------------------
 
@@ -336,23 +337,6 @@ def option_delete(*, option: Option) -> None:
         if _lock_round(option.round).status != Round.Status.DRAFT:
             raise _refuse(_("This round has opened: its options cannot change."), "not_draft")
         Option.objects.filter(pk=option.pk).delete()
-
-
-def round_eligible_members() -> QuerySet[User]:
-    """Who goes on the roll when a round opens: active members whose own record is neither
-    erased nor merged away and who gave voting consent (members.services.has_consent, as one
-    subquery, so opening costs the same few queries for ten or ten thousand members)."""
-    voting = Consent.objects.filter(
-        person=OuterRef("person__pk"), purpose=Consent.Purpose.VOTING, withdrawn_at__isnull=True
-    )
-    return User.objects.filter(
-        Exists(voting),
-        is_active=True,
-        is_member=True,
-        person__isnull=False,
-        person__erased_at__isnull=True,
-        person__merged_into__isnull=True,
-    )
 
 
 TELLERS_MAX = 9

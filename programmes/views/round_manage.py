@@ -76,6 +76,9 @@ def _detail_page(
             "turnout_needed": rules.round_turnout_needed(round_),
             "voting_time": round_.is_voting_time(),
             "tellers": selectors.tellers(round_),
+            "eligible": (
+                selectors.eligible_count() if round_.status == Round.Status.DRAFT else None
+            ),
             "shares_given": selectors.shares_given(round_),
             "share_form": share_form or ShareForm(),
         },
@@ -198,7 +201,14 @@ def round_open(request: LoggedInRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.COORDINATOR)
 def round_close(request: LoggedInRequest, pk: int) -> HttpResponse:
+    """Asks first (it cannot be undone), then stops the voting."""
     round_ = get_round_for_coordinator(request, pk)
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "programmes/round_close_confirm.html",
+            {"round": selectors.round_with_counts(round_)},
+        )
     try:
         closed = services.round_close(round=round_)
     except ValidationError as error:

@@ -290,6 +290,10 @@ def test_tellers_agree_see_their_words_and_count_the_votes_with_two_of_three(
     # The coordinator closes the round: nothing is counted until two tellers enter their words.
     page.reload()
     page.get_by_role("button", name="Close voting now").click()
+    # It asks first: closing cannot be undone.
+    expect(page.get_by_text("This cannot be undone")).to_be_visible()
+    check(page)
+    page.get_by_role("button", name="Yes, close voting now").click()
     expect(
         page.get_by_text("Voting is closed. The votes are counted when 2 tellers have entered")
     ).to_be_visible()

@@ -606,7 +606,12 @@ def test_closing_stops_the_vote_and_the_tellers_words_count_and_publish_it(
 ) -> None:
     round_ = make_round(coordinator)
     receipts = open_with_votes(round_, [[0, 1], [0], [0, 2], [1], [0, 1, 3], [2]])
-    response = client_for(coordinator).post(reverse("programmes:round_close", args=[round_.pk]))
+    url = reverse("programmes:round_close", args=[round_.pk])
+    asked = client_for(coordinator).post(url)
+    assert "This cannot be undone" in asked.content.decode()
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.OPEN  # nothing closed before the answer
+    response = client_for(coordinator).post(url, {"confirm": "yes"})
     assert response.status_code == 302
     round_.refresh_from_db()
     assert round_.status == Round.Status.CLOSED
@@ -698,6 +703,27 @@ def test_counts_that_do_not_add_up_are_not_published(
     for title, _picture in [("Legal aid clinic", ""), ("Safer night transport", "")]:
         assert title not in caplog.text
     assert "[" not in caplog.text  # no list of choices
+
+
+def test_a_round_that_cannot_reach_its_minimum_turnout_says_so(
+    client_for: Any, coordinator: User
+) -> None:
+    draft = make_round(coordinator, min_turnout=6)
+    make_voters(5)
+    url = reverse("programmes:round_manage_detail", args=[draft.pk])
+    warning = "Fewer people can vote than the 6 the results need"
+    page = client_for(coordinator).get(url).content.decode()
+    assert "5 members" in page and warning in page
+    make_voter("voter.six")
+    assert warning not in client_for(coordinator).get(url).content.decode()
+    small = make_round(coordinator, title="Small", min_turnout=7)
+    services.round_open(round=small)
+    page = (
+        client_for(coordinator)
+        .get(reverse("programmes:round_manage_detail", args=[small.pk]))
+        .content.decode()
+    )
+    assert "Fewer people can vote than the 7 the results need" in page
 
 
 def test_the_minute_job_closes_only_rounds_whose_time_is_up(coordinator: User) -> None:
