@@ -52,15 +52,20 @@ class SuppressedTable:
         position = self._position(row, column)
         return None if position in self.hidden else self.grid[position[0]][position[1]]
 
-    def show(self, row: int | None, column: int | None) -> str:
-        """As printed: the count, "<5" for a small count, "" for a complement."""
+    def cell(self, row: int | None, column: int | None) -> int | str:
+        """For a spreadsheet: the count as a number, "<5" for a small count, "" for a
+        complement."""
         position = self._position(row, column)
         reason = self.hidden.get(position)
         if reason == SMALL:
             return f"<{self.minimum}"
         if reason == COMPLEMENT:
             return ""
-        return str(self.grid[position[0]][position[1]])
+        return self.grid[position[0]][position[1]]
+
+    def show(self, row: int | None, column: int | None) -> str:
+        """As printed: the count, "<5" for a small count, "" for a complement."""
+        return str(self.cell(row, column))
 
     @property
     def has_hidden(self) -> bool:

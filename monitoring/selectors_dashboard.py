@@ -140,28 +140,32 @@ def people_table(figure: Figure) -> SuppressedTable | None:
     return _people_table(figure)
 
 
-def _number(value: int | Decimal | None) -> str:
-    return "" if value is None else str(value)
+# A spreadsheet cell: figures as numbers (Excel sums them), hidden or missing ones as text.
+Cell = str | int | float | Decimal
 
 
-def _value(value: float | Decimal | None, percent: bool) -> str:
+def _number(value: int | Decimal | None) -> Cell:
+    return "" if value is None else value
+
+
+def _value(value: float | Decimal | None, percent: bool) -> Cell:
     if value is None:
         return ""
     if percent:
-        return f"{float(value):.3f}"
-    return str(value)
+        return round(float(value), 3)
+    return value
 
 
 def _line(
     row: Row, group: str, table: SuppressedTable | None, index: int | None, item: Group | Figure
-) -> list[str]:
+) -> list[Cell]:
     indicator = row.indicator
     numerator, denominator = _number(item.numerator), _number(item.denominator)
     value = _value(item.value, indicator.percent)
     if table is not None:
-        numerator = table.show(index, 0)
+        numerator = table.cell(index, 0)
         if row.figure.protects == SHARE:
-            denominator = table.show(index, None)
+            denominator = table.cell(index, None)
         elif isinstance(item.denominator, int) and 0 < item.denominator < table.minimum:
             # A size estimate is not a count of people known to us, but a tiny one is hidden.
             denominator, value = f"<{table.minimum}", ""
@@ -182,10 +186,10 @@ def _line(
     ]
 
 
-def indicator_lines(areas: list[Area]) -> list[list[str]]:
-    """The export: one line per indicator overall and one per group, counts of people under
-    the minimum shown as "<5" and a complement of each left empty."""
-    lines = [
+def indicator_lines(areas: list[Area]) -> list[list[Cell]]:
+    """The export: one line per indicator overall and one per group, figures as numbers,
+    counts of people under the minimum shown as "<5" and a complement of each left empty."""
+    lines: list[list[Cell]] = [
         [
             _("Indicator"),
             _("Area"),

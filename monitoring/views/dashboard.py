@@ -22,6 +22,7 @@ from monitoring import indicators, snapshots
 from monitoring.forms import DashboardFilterForm
 from monitoring.indicators_trends import TrendPoint
 from monitoring.selectors_dashboard import (
+    Cell,
     Chart,
     hotspots_to_filter_by,
     indicator_lines,
@@ -129,7 +130,7 @@ def dashboard_compute(request: LoggedInRequest) -> HttpResponse:
     return redirect(_page_for(request))
 
 
-def _csv(lines: list[list[str]], filename: str) -> HttpResponse:
+def _csv(lines: list[list[Cell]], filename: str) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # so a spreadsheet reads accented headers as UTF-8
     writer = csv.writer(buffer)
@@ -138,7 +139,7 @@ def _csv(lines: list[list[str]], filename: str) -> HttpResponse:
     return HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
 
 
-def _xlsx(lines: list[list[str]], filename: str) -> HttpResponse:
+def _xlsx(lines: list[list[Cell]], filename: str) -> HttpResponse:
     from openpyxl import Workbook  # imported here: only this download needs it
 
     book = Workbook(write_only=True)

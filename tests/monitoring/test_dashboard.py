@@ -216,7 +216,7 @@ def test_the_csv_hides_small_counts_of_people_by_hotspot(
         "Definition",
     ]
     coverage = {row[2]: row for row in rows if row[0] == "Coverage"}
-    assert coverage["All"][3:6] == ["12", "100", "0.120"]
+    assert coverage["All"][3:6] == ["12", "100", "0.12"]
     assert coverage["Test market"][3] == "<5"
     assert coverage["Test market"][5] == ""
     assert coverage["Test lounge"][3] == ""
