@@ -37,12 +37,16 @@ def test_a_routine_contact_from_my_week_takes_at_most_six_taps(
     taps += 1
 
     assert taps <= 6
-    expect(page.get_by_role("heading", name="Sunny")).to_be_visible()
+    # Saved, the form leads back to My week, where Sunny is no longer due.
+    expect(page.get_by_role("heading", name="My week", level=1)).to_be_visible()
+    expect(page.get_by_text("Contact saved.")).to_be_visible()
+    expect(due.get_by_role("link", name="Sunny")).to_have_count(0)
     contact = Contact.objects.get(person=person)
     assert (contact.kind, contact.male_condoms, contact.worker) == (
         "one_to_one",
         3,
         outreach_worker,
     )
+    page.goto(f"{live_server.url}/outreach/people/{person.pk}/")
     history = page.get_by_role("region", name="Contacts and risk")
     expect(history).to_contain_text("One-to-one")
