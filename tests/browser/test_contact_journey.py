@@ -155,3 +155,24 @@ def test_register_them_keeps_the_code_just_typed(
     assert not Contact.objects.exists()
     assert_fits_the_screen(page)
     assert_accessible(page)
+
+
+def test_a_mistake_is_said_at_the_top_and_its_link_leads_to_the_field(
+    page: Page, live_server: Any, outreach_worker: User, person: Person
+) -> None:
+    log_in(page, live_server.url, outreach_worker)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/outreach/contacts/new/?person={person.pk}")
+    page.get_by_label("Male condoms", exact=True).fill("-3")
+    page.get_by_role("button", name="Save contact").click()
+
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("There is a problem")
+    box = summary.bounding_box()
+    assert box is not None and box["y"] < 740  # on the first screen, not 1,200 px below
+    summary.get_by_role("link", name="Male condoms").click()
+    expect(page.get_by_label("Male condoms", exact=True)).to_be_focused()
+    assert not Contact.objects.exists()
+    assert_fits_the_screen(page)
+    assert_accessible(page)
