@@ -1,6 +1,7 @@
-"""`{% error_summary %}`: at the top of every page, the errors of the forms the view checked,
-each linking to its field (the GOV.UK pattern). The errors stay beside their fields too; a small
-script moves the focus to the summary, so a phone's screen starts where the problem is said."""
+"""`{% error_summary %}`: at the top of every page, the answers the forms the view checked found
+wrong, each a link to its field (the GOV.UK pattern). What is wrong is said once, beside the
+field (a form-wide error at the top of its form); a small script moves the focus to the summary,
+so a phone's screen starts where the problem is, not 1,200 px above it."""
 
 from __future__ import annotations
 
@@ -14,14 +15,12 @@ register = template.Library()
 
 
 def _form_errors(form: BaseForm) -> list[tuple[str, str]]:
-    found = []
-    for name, messages in form.errors.items():
-        if name not in form.fields or form[name].is_hidden:
-            found += [(str(message), "") for message in messages]
-            continue
-        field = form[name]
-        found += [(f"{field.label}: {message}", f"#{field.auto_id}") for message in messages]
-    return found
+    """(label, link) of each visible field with an error, in the form's order."""
+    return [
+        (str(form[name].label), f"#{form[name].auto_id}")
+        for name in form.fields
+        if name in form.errors and not form[name].is_hidden
+    ]
 
 
 @register.inclusion_tag("includes/error_summary.html", takes_context=True)

@@ -27,17 +27,17 @@ def _render(**context: Any) -> str:
     return Template("{% load error_summary %}{% error_summary %}").render(Context(context))
 
 
-def test_each_error_links_to_its_field_and_form_wide_ones_are_listed() -> None:
-    form = _Form({"count": "-1", "note": "both"})
+def test_each_answer_found_wrong_links_to_its_field_and_its_message_is_said_once() -> None:
+    form = _Form({"count": "-1", "note": ""})
     assert not form.is_valid()
     html = _render(form=form)
     assert "There is a problem" in html
-    assert '<a href="#id_count">How many: Ensure this value is greater than or equal to 0.</a>' in (
-        html
-    )
+    assert '<a class="alert-link" href="#id_count">How many</a>' in html
+    assert "greater than or equal" not in html  # said beside the field, not twice
     form_wide = _Form({"count": "1", "note": "both"})
     assert not form_wide.is_valid()
-    assert "<li>Not both at once.</li>" in _render(form=form_wide)
+    # A form-wide error is said at the top of its form; no field to link to.
+    assert _render(form=form_wide).strip() == ""
 
 
 def test_no_summary_without_errors_and_no_check_of_a_form_the_view_did_not_check() -> None:
@@ -70,6 +70,6 @@ def test_the_contact_form_sent_with_a_mistake_says_so_at_the_top(
     summary = body[
         body.index("data-error-summary") : body.index("</ul>", body.index("data-error-summary"))
     ]
-    assert 'href="#id_male_condoms"' in summary
+    assert 'href="#id_male_condoms">Male condoms</a>' in summary
     assert 'href="#id_contacted_on"' in summary
     assert body.index("data-error-summary") < body.index('name="male_condoms"')
