@@ -50,17 +50,6 @@ def past_activities(
     return _with_attending(activities).filter(held_on__lt=today).order_by("-held_on", "-pk")
 
 
-def people_with_code_listed(user: User, uic_hash: str, shown: int) -> list[Person]:
-    """Up to `shown` people this user may see with the code's hash, not erased, with their
-    hotspot, oldest record first (one query)."""
-    return list(
-        Person.objects.visible_to(user)
-        .filter(uic_hash=uic_hash, erased_at__isnull=True)
-        .select_related("hotspot")
-        .order_by("pk")[:shown]
-    )
-
-
 def attendees_named(activity: GroupActivity, user: User) -> list[Person]:
     """The attendees this user may see, by nickname (one query); the others are only counted."""
     came = Attendance.objects.filter(activity=activity).values("person")

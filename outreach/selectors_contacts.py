@@ -20,12 +20,6 @@ TWIN_FIELDS = ("contacted_on", "kind", *COMMODITIES, "topics", "needs_raised")
 TWINS_COMPARED = 5
 
 
-def people_with_code(user: User, uic_hash: str, shown: int) -> list[Person]:
-    """Up to `shown` people this user may see with the code's hash, not erased (one query)."""
-    people = Person.objects.visible_to(user)
-    return list(people.filter(uic_hash=uic_hash, erased_at__isnull=True)[:shown])
-
-
 class StatedNeed(TypedDict):
     """What the person said of their need at a contact: the form's fields of the same names."""
 

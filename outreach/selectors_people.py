@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from members.models import AccessLog, Consent, Person
+from members.access import people_visible_to
+from members.models import AccessLog, Consent, Person, User
 from outreach.models import Contact, Referral, RiskAssessment, ViolenceIncident
 
 
@@ -71,3 +72,15 @@ def recent_access_log(person: Person, shown: int) -> QuerySet[AccessLog]:
     """The latest `shown` lines of the person's access log with who did it: one query, run where
     the page reads it."""
     return person.access_log.select_related("actor").order_by("-at")[:shown]
+
+
+def people_with_code(user: User, uic_hash: str, shown: int) -> list[Person]:
+    """Up to `shown` people this user may see with the code's hash, not erased, with their
+    hotspot, oldest record first: one query. The contact form and the attendance list both
+    find people by code through it."""
+    return list(
+        people_visible_to(user)
+        .filter(uic_hash=uic_hash, erased_at__isnull=True)
+        .select_related("hotspot")
+        .order_by("pk")[:shown]
+    )

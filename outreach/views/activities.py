@@ -37,9 +37,9 @@ from outreach.selectors_activities import (
     attendees_named,
     attendees_registered,
     past_activities,
-    people_with_code_listed,
     upcoming_activities,
 )
+from outreach.selectors_people import people_with_code
 
 PAGE_SIZE = 20
 # People offered for a tap on the attendance page: enough for a small group, short on a phone.
@@ -175,9 +175,7 @@ def attendance_add(request: LoggedInRequest, pk: int) -> HttpResponse:
     if code_form.is_valid():
         if not lookup_allowed(request):
             return too_many_lookups(request)
-        same_code = people_with_code_listed(
-            request.user, code_form.cleaned_data["uic_hash"], PICK_LIMIT
-        )
+        same_code = people_with_code(request.user, code_form.cleaned_data["uic_hash"], PICK_LIMIT)
         if len(same_code) == 1:
             return _add(request, activity, same_code[0])
         if not same_code:

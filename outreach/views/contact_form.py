@@ -34,12 +34,12 @@ from outreach.selectors_contacts import (
     contact_twin,
     last_stated_need,
     own_contact,
-    people_with_code,
 )
 from outreach.selectors_people import (
     latest_assessment,
     latest_assessment_with_factors,
     open_follow_ups,
+    people_with_code,
     recent_contacts,
 )
 
