@@ -527,6 +527,49 @@ def weigh(page: Page, visitor: Visitor) -> dict[str, Any]:
     }
 
 
+# Work without a connection (outreach.offline): what it adds to an outreach worker's first
+# load, and what each page the phone keeps weighs, both as sent.
+OFFLINE_SCRIPTS_BUDGET_KB = 30
+OFFLINE_PAGE_BUDGET_KB = 10
+
+
+def weigh_offline(visitor: Visitor) -> dict[str, Any]:
+    from django.templatetags.static import static
+    from django.urls import reverse
+
+    from outreach.offline import PAGES_KEPT
+
+    def sent(path: str) -> int:
+        response = visitor.request("GET", path, stream=True)
+        if response.status_code != 200:
+            raise BenchError(f"offline: {path} answered {response.status_code}")
+        return _wire_bytes(response)[0]
+
+    scripts = ["/sw.js", static("js/outbox-store.js"), static("js/offline.js")]
+    pages = [reverse(name) for name in PAGES_KEPT] + [reverse("outreach:my_week")]
+    return {
+        "scripts_kb": round(sum(sent(path) for path in scripts) / 1024, 1),
+        "scripts_budget_kb": OFFLINE_SCRIPTS_BUDGET_KB,
+        "kept_pages_kb": {path: round(sent(path) / 1024, 1) for path in pages},
+        "kept_page_budget_kb": OFFLINE_PAGE_BUDGET_KB,
+    }
+
+
+def offline_note(weight: dict[str, Any]) -> str:
+    heaviest = max(weight["kept_pages_kb"].values())
+    over = (
+        weight["scripts_kb"] > weight["scripts_budget_kb"]
+        or heaviest > weight["kept_page_budget_kb"]
+    )
+    pages = ", ".join(f"{path} {kb} KB" for path, kb in weight["kept_pages_kb"].items())
+    return (
+        f"offline: the service worker and its two scripts add {weight['scripts_kb']} KB to a "
+        f"worker's first load (budget {weight['scripts_budget_kb']} KB); pages kept on the "
+        f"phone, as sent: {pages} (budget {weight['kept_page_budget_kb']} KB each)"
+        + (": **over**." if over else ".")
+    )
+
+
 def session_cookies(users: dict[str, Any]) -> dict[str, tuple[str, str]]:
     """A session per login, made the way django.test.Client.force_login makes it: in this
     process, in the same database, with the same SECRET_KEY as gunicorn. The coordinator's
@@ -599,8 +642,13 @@ def run_scale(
                     **figures,
                 }
             )
+        worker = Visitor(base, cookies.get("worker"))
+        try:
+            offline = weigh_offline(worker)
+        finally:
+            worker.close()
 
-    notes = []
+    notes = [offline_note(offline)]
     save = next(p for p in pages if p.name == "contact save")
     saved = Contact.objects.filter(idempotency_key__in=[d["form_key"] for d in save.sent]).count()
     if saved != len(save.sent):
@@ -638,6 +686,7 @@ def run_scale(
         "floor": {k: floor[k] for k in ("p50_ms", "p95_ms", "requests_per_s")},
         "sql_floors": sql_floors,
         "snapshot_seconds": snapshot_seconds,
+        "offline": offline,
         "notes": notes,
     }
 

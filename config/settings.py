@@ -101,6 +101,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests on it use a file as well, never memory: a shared in-memory database hands the one
+    # connection to every thread of the browser tests' server, and two requests at once (a
+    # page and its service worker) then deadlock instead of waiting on the lock.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
 # The database, never Redis: allauth's rate limits and TOTP replay guard use this cache with no
 # error handling, so a Redis outage must not turn into failed logins.
@@ -120,6 +124,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 # How hard a teller's key is to make from their password (programmes.ballot_crypto.KEY_COST).
 TELLER_KEY_COST = "interactive"
+# Part of the offline service worker's version (outreach.offline): changing it makes every phone
+# install the service worker again. Its files' contents change the version by themselves.
+OFFLINE_VERSION = "1"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -218,6 +225,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "members.context_processors.site",
+                "outreach.context_processors.offline",
             ],
             # {% form_key %} in every template: creating forms are safe to send twice.
             "builtins": ["members.templatetags.resend"],

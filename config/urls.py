@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 from members.views import site as member_views
 from monitoring.views import health as monitoring_views
+from outreach.views import offline as offline_views
 
 # The admin login goes through allauth: the same rate limits and the same second factor.
 # (mypy refuses any assignment to a method; replacing this one is allauth's documented way.)
@@ -31,9 +32,12 @@ urlpatterns = [
     path("", member_views.home, name="home"),
     path("exit/", member_views.quick_exit, name="quick_exit"),
     path("healthz", monitoring_views.healthz, name="healthz"),
+    # At the root, so that it may serve the whole site (a service worker's scope is its folder).
+    path("sw.js", offline_views.service_worker, name="service_worker"),
     # Choosing a language must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     *[path(f"accounts/{page}", member_views.account_page_closed) for page in CLOSED_ACCOUNT_PAGES],
+    path("accounts/logout/", member_views.log_out, name="account_logout"),
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
     path("outreach/", include("outreach.urls")),

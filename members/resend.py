@@ -24,7 +24,7 @@ result. A send the view refuses (the form shows its errors again) releases its c
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from functools import wraps
 from typing import Any, overload
@@ -85,18 +85,26 @@ def _scope(request: HttpRequest) -> str:
 
 
 def _digest(request: HttpRequest) -> str:
-    """A keyed digest of the answers as sent, every value of every field, in a stable order.
-    Keyed, so the table cannot be used to try out guesses of what someone typed. Passwords and
-    the fields a view declares sensitive (`sensitive_post_parameters`: handed codes) stay out:
-    a fast digest of a password would undo its slow hash."""
+    """A keyed digest of the answers as sent. Passwords and the fields a view declares
+    sensitive (`sensitive_post_parameters`: handed codes) stay out: a fast digest of a password
+    would undo its slow hash."""
     sensitive = getattr(request, "sensitive_post_parameters", ())
-    answers = sorted(
+    return digest_of(
         (name, "" if sensitive == "__ALL__" or name in sensitive else value)
         for name in request.POST
-        if name not in _NOT_ANSWERS and "password" not in name
         for value in request.POST.getlist(name)
     )
-    payload = json.dumps(answers, ensure_ascii=False)
+
+
+def digest_of(answers: Iterable[tuple[str, str]]) -> str:
+    """A keyed digest of a form's answers, every value of every field, in a stable order.
+    Keyed, so the table cannot be used to try out guesses of what someone typed."""
+    kept = sorted(
+        (name, value)
+        for name, value in answers
+        if name not in _NOT_ANSWERS and "password" not in name
+    )
+    payload = json.dumps(kept, ensure_ascii=False)
     return salted_hmac("members.resend", payload, algorithm="sha256").hexdigest()
 
 
@@ -161,8 +169,43 @@ def _once(
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
 ) -> HttpResponse:
+    answered: list[HttpResponse] = []
+
+    def save(key: UUID) -> str | None:
+        request.form_key = key  # type: ignore[attr-defined]  # for the view and {% form_key %}
+        response = view(request, *args, **kwargs)
+        answered.append(response)
+        result = getattr(request, "resend_saved_url", None)
+        if result is None and response.status_code in (301, 302, 303):
+            result = response["Location"]
+        return result
+
     owner = _owner(request, unlinked=unlinked)
-    scope, digest = _scope(request), _digest(request)
+    earlier = run_once(
+        owner=owner, key=key, scope=_scope(request), digest=_digest(request), save=save
+    )
+    if earlier is not None:
+        messages.info(
+            request, _("This was already saved. Sending the same form again saves nothing new.")
+        )
+        return HttpResponseRedirect(earlier)
+    return answered[0]
+
+
+def run_once(
+    *,
+    owner: User | None,
+    key: UUID,
+    scope: str,
+    digest: str,
+    save: Callable[[UUID], str | None],
+) -> str | None:
+    """Claim (key, scope, digest) and run `save` with the key to save under; `save` returns
+    where its result is shown, or nothing when it saved nothing (the claim is released).
+    Returns the address of the earlier result instead, without running `save`, when the same
+    owner already saved the same answers under this key. An exception from `save` undoes the
+    claim with everything else."""
+    scope = scope[:200]
     with transaction.atomic():
         same = Submission.objects.filter(key=key, scope=scope, digest=digest).first()
         if same is None:
@@ -176,27 +219,20 @@ def _once(
             except IntegrityError:
                 same = Submission.objects.get(key=key, scope=scope, digest=digest)
         if same is not None and same.user_id == getattr(owner, "pk", None) and same.result_url:
-            messages.info(
-                request, _("This was already saved. Sending the same form again saves nothing new.")
-            )
-            return HttpResponseRedirect(same.result_url)
+            return same.result_url
         if same is not None:
             # Someone else's key (copied from an address): their row stays theirs; this send
             # is a new entry under a key of its own.
             key = uuid4()
             claim = Submission.objects.create(key=key, scope=scope, digest=digest, user=owner)
-        request.form_key = key  # type: ignore[attr-defined]  # for the view and {% form_key %}
-        response = view(request, *args, **kwargs)
-        result = getattr(request, "resend_saved_url", None)
-        if result is None and response.status_code in (301, 302, 303):
-            result = response["Location"]
+        result = save(key)
         # A page, a refusal or nothing_saved(): the corrected form may use the key again.
         if result:
             claim.result_url = result[:500]
             claim.save(update_fields=["result_url"])
         else:
             claim.delete()
-    return response
+    return None
 
 
 # Where the session keeps an offer to undo what was just saved, and for how long it holds.

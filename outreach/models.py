@@ -374,3 +374,17 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity_id} · {self.person_id}"
+
+
+class OfflineKey(models.Model):
+    """The key pair records saved on a phone without a connection are sealed to (outreach.offline).
+    Phones get the public half; the private half never leaves the server and is stored
+    encrypted with the field keys. Older pairs stay so that a record sealed before a new pair
+    was made can still be opened."""
+
+    public_key = models.TextField()  # SubjectPublicKeyInfo, DER, base64
+    private_key = EncryptedTextField()  # PKCS #8, PEM
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return f"offline key {self.pk}"

@@ -6,6 +6,8 @@ from outreach.views import (
     activities,
     contact_form,
     hotspots,
+    offline,
+    offline_forms,
     partners,
     person,
     referrals,
@@ -46,6 +48,13 @@ urlpatterns = [
     path("people/<int:pk>/risk/", risk.risk_assess, name="risk_assess"),
     path("week/", week.my_week, name="my_week"),
     path("week/zero-report/", week.zero_report, name="zero_report"),
+    # Work without a connection: the forms a phone keeps, what waits on it, and its sending
+    path("offline/", offline_forms.outbox, name="outbox"),
+    path("offline/contact/", offline_forms.offline_contact, name="offline_contact"),
+    path("offline/referral/", offline_forms.offline_referral, name="offline_referral"),
+    path("offline/key/", offline.offline_key, name="offline_key"),
+    path("offline/send/", offline.offline_send, name="offline_send"),
+    path("offline/open/", offline.offline_open, name="offline_open"),
     # Referrals and partners
     path("partners/", partners.partner_list, name="partner_list"),
     path("partners/add/", partners.partner_create, name="partner_create"),

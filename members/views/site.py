@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from allauth.account.views import LogoutView
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
@@ -52,6 +53,20 @@ def sent_from_this_site(request: HttpRequest) -> bool:
     return origin == f"{request.scheme}://{request.get_host()}" or (
         origin in settings.CSRF_TRUSTED_ORIGINS
     )
+
+
+_allauth_logout = LogoutView.as_view()
+
+
+@login_not_required
+def log_out(request: HttpRequest) -> HttpResponse:
+    """allauth's log out, which also asks the browser to forget what the site keeps on the
+    phone: records waiting to be sent, kept pages, the service worker (static/js/offline.js
+    deletes them first where it can; this covers a page without scripts)."""
+    response = _allauth_logout(request)
+    if request.method == "POST" and response.status_code in (301, 302, 303):
+        response["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 @login_not_required

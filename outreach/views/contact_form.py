@@ -92,7 +92,9 @@ def _render_form(
     code_form: CodeForm | None,
     *,
     code_not_found: bool,
+    offline: bool = False,
 ) -> HttpResponse:
+    """The form; `offline` for the copy a phone keeps (outreach.views.offline_forms)."""
     assessment = latest_assessment(person) if person is not None else None
     priority = assessment is not None and assessment.is_priority
     return render(
@@ -108,6 +110,7 @@ def _render_form(
             "weeks_per_month": rules.WEEKS_PER_MONTH,
             "can_save": has_role(request.user, Role.OUTREACH_WORKER),
             "back": _back(request),
+            "offline": offline,
         },
     )
 

@@ -43,7 +43,8 @@ from members.models import Consent, Hotspot, NotificationPreference, Person, Rem
 from members.services import consent_set
 from members.uic import build_code
 from monitoring.models import Complaint, Feedback
-from outreach.models import Contact, Partner, Referral, ViolenceIncident
+from outreach import offline
+from outreach.models import Contact, OfflineKey, Partner, Referral, ViolenceIncident
 from reminders.outbox import dispatch_due
 from reminders.planning import plan_all
 from tests.conftest import make_person, make_user
@@ -200,6 +201,7 @@ def _one_row_per_encrypted_model(worker: User) -> dict[type, list[Any]]:
         Referral: referrals,
         Feedback: feedback,
         Complaint: complaints,
+        OfflineKey: [offline.current_key()],
     }
 
 

@@ -53,6 +53,14 @@ MATRIX: dict[str, dict[str, Any]] = {
         "other_worker": "ok method",
         "coordinator": "ok method",
     },
+    # The offline service worker: public, at the root, holds nothing about anyone.
+    "service_worker": {
+        "anonymous": "ok method",
+        "member": "ok method",
+        "worker": "ok method",
+        "other_worker": "ok method",
+        "coordinator": "ok method",
+    },
     # Public: the language is chosen on the login page too; a GET is sent back.
     "set_language": {
         "anonymous": "ok ok",
@@ -685,6 +693,50 @@ MATRIX: dict[str, dict[str, Any]] = {
         "worker": "ok ok",
         "other_worker": "denied denied",
         "coordinator": "ok ok",
+    },
+    # Work without a connection: only outreach workers keep forms on a phone and send what
+    # was saved there; an empty sending is refused as unreadable.
+    "outreach:outbox": {
+        "anonymous": "login login",
+        "member": "denied method",
+        "worker": "ok method",
+        "other_worker": "ok method",
+        "coordinator": "denied method",
+    },
+    "outreach:offline_contact": {
+        "anonymous": "login login",
+        "member": "denied method",
+        "worker": "ok method",
+        "other_worker": "ok method",
+        "coordinator": "denied method",
+    },
+    "outreach:offline_referral": {
+        "anonymous": "login login",
+        "member": "denied method",
+        "worker": "ok method",
+        "other_worker": "ok method",
+        "coordinator": "denied method",
+    },
+    "outreach:offline_key": {
+        "anonymous": "login login",
+        "member": "denied method",
+        "worker": "ok method",
+        "other_worker": "ok method",
+        "coordinator": "denied method",
+    },
+    "outreach:offline_send": {
+        "anonymous": "login login",
+        "member": "method denied",
+        "worker": "method invalid",
+        "other_worker": "method invalid",
+        "coordinator": "method denied",
+    },
+    "outreach:offline_open": {
+        "anonymous": "login login",
+        "member": "method denied",
+        "worker": "method invalid",
+        "other_worker": "method invalid",
+        "coordinator": "method denied",
     },
     "outreach:my_week": {
         "anonymous": "login login",
