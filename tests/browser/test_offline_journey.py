@@ -279,3 +279,28 @@ def test_my_week_kept_on_the_phone_is_forgotten_after_12_hours(
     expect(page.get_by_role("heading", name="Saved on this phone", level=1)).to_be_visible()
     expect(page.get_by_text("this page is not kept on this phone")).to_be_visible()
     until(page, f"async () => !(await ({KEPT})('{week}'))")
+
+
+def test_log_out_deletes_what_waits_on_the_phone(
+    context: BrowserContext, live_server: Any, outreach_worker: User, person: Person
+) -> None:
+    """Even offline, where the server's answer never comes: the page deletes it first."""
+    base = live_server.url
+    page = ready_offline(context, base, outreach_worker)
+    context.set_offline(True)
+    log_contact_offline(page, base, person, "10")
+    page.get_by_text("Menu").click()
+    # The form is sent only once all is deleted; offline, its sending then fails.
+    with page.expect_event("requestfailed", lambda request: "/logout/" in request.url):
+        page.get_by_role("button", name="Log out").click()
+    context.set_offline(False)
+    page.goto(f"{base}/healthz")
+    left = page.evaluate(
+        """async () => ({
+             databases: (await indexedDB.databases()).map(d => d.name),
+             caches: await caches.keys(),
+             workers: (await navigator.serviceWorker.getRegistrations()).length,
+           })"""
+    )
+    assert left == {"databases": [], "caches": [], "workers": 0}
+    assert Contact.objects.count() == 0
