@@ -61,6 +61,9 @@ def ready_offline(context: BrowserContext, base: str, worker: User) -> Page:
     week = reverse("outreach:my_week")
     page.goto(f"{base}{week}")
     until(page, "async () => !!(await navigator.serviceWorker.ready).active")
+    # A page loaded once the service worker is active is in its control (a page open while it
+    # activated is only if its claim reached it in time).
+    page.goto(f"{base}{week}")
     until(page, "async () => !!navigator.serviceWorker.controller")
     for url in ("outreach:offline_contact", "outreach:offline_referral", "outreach:outbox"):
         until(page, f"async () => ({KEPT})('{reverse(url)}')")
@@ -304,3 +307,42 @@ def test_log_out_deletes_what_waits_on_the_phone(
     )
     assert left == {"databases": [], "caches": [], "workers": 0}
     assert Contact.objects.count() == 0
+
+
+def test_a_form_sent_as_the_connection_drops_is_kept_under_its_own_key(
+    context: BrowserContext, live_server: Any, outreach_worker: User, person: Person
+) -> None:
+    """The contact form opened online, its sending failing: kept, and saved once under the key
+    of the page it was typed on. Without a key on the phone it is not kept, and the browser says
+    there is no connection rather than showing an empty form."""
+    base = live_server.url
+    page = ready_offline(context, base, outreach_worker)
+    page.goto(f"{base}{reverse('outreach:contact_create')}?person={person.pk}")
+    form_key = page.locator("input[name=form_key]").input_value()
+    page.get_by_label("Male condoms", exact=True).fill("7")
+    context.set_offline(True)
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_role("heading", name="My week", level=1)).to_be_visible()
+    assert [r["id"] for r in stored_records(page)] == [form_key]
+
+    # Online again, the form opened afresh; then the key is gone from the phone.
+    context.set_offline(False)
+    page.goto(f"{base}{reverse('outreach:contact_create')}?person={person.pk}")
+    all_sent(page)
+    page.evaluate(
+        """() => new Promise(done => {
+             const open = indexedDB.open('outbox');
+             open.onsuccess = () => {
+               const tx = open.result.transaction('meta', 'readwrite');
+               tx.objectStore('meta').delete('key');
+               tx.oncomplete = () => { open.result.close(); done(); };
+             };
+           })"""
+    )
+    page.get_by_label("Male condoms", exact=True).fill("9")
+    context.set_offline(True)
+    with page.expect_event("requestfailed"):
+        page.get_by_role("button", name="Save contact").click()
+    context.set_offline(False)
+    contact = Contact.objects.get()
+    assert (str(contact.idempotency_key), contact.male_condoms) == (form_key, 7)

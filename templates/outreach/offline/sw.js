@@ -139,7 +139,11 @@ function sendOrKeep(request, url) {
     }).then(function () {
       if (self.registration.sync) { self.registration.sync.register("outbox").catch(function () {}); }
       return Response.redirect(WEEK + "?offline=saved", 303);
-    }, function () { return kept(url.pathname); });
+    }, function () {
+      // Not kept (no key yet on this phone, or not a saving): the browser's own "no connection"
+      // page, from which Back returns to the form as it was typed.
+      return Response.error();
+    });
   });
 }
 
