@@ -79,23 +79,27 @@ def _bytes(sealed: dict[str, Any], name: str) -> bytes:
         raise Unreadable(name) from exc
 
 
-def _private_key(key_id: object) -> rsa.RSAPrivateKey:
+def _private_key(key_id: object, keys: dict[int, rsa.RSAPrivateKey]) -> rsa.RSAPrivateKey:
+    """The private key `key_id`, read and parsed once per sending (`keys` holds those read)."""
     if not isinstance(key_id, int):
         raise Unreadable("key")
-    key = OfflineKey.objects.filter(pk=key_id).first()
-    if key is None:
-        raise Unreadable("key")
-    private = serialization.load_pem_private_key(key.private_key.encode(), password=None)
-    if not isinstance(private, rsa.RSAPrivateKey):
-        raise Unreadable("key")
-    return private
+    if key_id not in keys:
+        key = OfflineKey.objects.filter(pk=key_id).first()
+        if key is None:
+            raise Unreadable("key")
+        private = serialization.load_pem_private_key(key.private_key.encode(), password=None)
+        if not isinstance(private, rsa.RSAPrivateKey):
+            raise Unreadable("key")
+        keys[key_id] = private
+    return keys[key_id]
 
 
-def record_open(sealed: object) -> Record:
-    """The record inside a sealed envelope {key, wrapped, iv, data}; raises Unreadable."""
+def record_open(sealed: object, keys: dict[int, rsa.RSAPrivateKey]) -> Record:
+    """The record inside a sealed envelope {key, wrapped, iv, data}; raises Unreadable. `keys`
+    keeps the private keys already read, so that a sending of many records reads each once."""
     if not isinstance(sealed, dict):
         raise Unreadable("envelope")
-    private = _private_key(sealed.get("key"))
+    private = _private_key(sealed.get("key"), keys)
     oaep = padding.OAEP(
         mgf=padding.MGF1(algorithm=hashes.SHA256()), algorithm=hashes.SHA256(), label=None
     )
@@ -158,12 +162,6 @@ def _version(marker: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def _around(text: str, middle: str) -> list[str]:
-    """What comes before and after `middle`, each keeping its slash: ["/a/", "/b/"]."""
-    before, after = text.split(middle)
-    return [before + "/", "/" + after]
-
-
 def service_worker_context() -> dict[str, Any]:
     return {
         # While developing, files change under a running server: read them every time.
@@ -173,7 +171,7 @@ def service_worker_context() -> dict[str, Any]:
         "week": reverse("outreach:my_week"),
         "contact": reverse("outreach:contact_create"),
         # A referral's address names its person: /outreach/people/<id>/refer/.
-        "referral": _around(reverse("outreach:referral_create", args=[0]), "/0/"),
+        "referral": reverse("outreach:referral_create", args=[0]),
         "urls": {
             "key": reverse("outreach:offline_key"),
             "send": reverse("outreach:offline_send"),

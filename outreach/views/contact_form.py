@@ -57,13 +57,17 @@ def contact_create(request: LoggedInRequest) -> HttpResponse:
     person = _person_chosen(request, posting=posting)
     code_form = CodeForm(request.POST if posting else None) if person is None else None
     # What they said last time is suggested on a new form; a sent form carries its own answers.
-    form = ContactForm(request.POST) if posting else ContactForm(initial=_initial(request, person))
+    form = (
+        ContactForm(request.POST)
+        if posting
+        else ContactForm(initial=contact_initial(request, person))
+    )
     code_not_found = False
     if posting:
         if code_form is not None:  # no person given: the worker typed their code
             if code_form.is_valid() and not lookup_allowed(request):
                 return too_many_lookups(request)
-            person, code_not_found = _person_by_code(request, code_form)
+            person, code_not_found = person_by_code(request, code_form)
         if person is not None and form.is_valid():
             saved = _save(request, form, person)
             if saved is not None:
@@ -72,7 +76,9 @@ def contact_create(request: LoggedInRequest) -> HttpResponse:
             # What comes back on screen is a look at the record.
             access_log_write(actor=request.user, person=person, action=AccessLog.Action.VIEW)
     shown_code_form = code_form if person is None else None
-    return _render_form(request, form, person, shown_code_form, code_not_found=code_not_found)
+    return render_contact_form(
+        request, form, person, shown_code_form, code_not_found=code_not_found
+    )
 
 
 # Where a saved contact leads: back to where the worker came from, My week unless they came from
@@ -85,7 +91,7 @@ def _back(request: LoggedInRequest) -> str:
     return back if back in BACK else "week"
 
 
-def _render_form(
+def render_contact_form(
     request: LoggedInRequest,
     form: ContactForm,
     person: Person | None,
@@ -131,7 +137,7 @@ def _person_chosen(request: LoggedInRequest, *, posting: bool) -> Person | None:
     return person
 
 
-def _person_by_code(request: LoggedInRequest, code_form: CodeForm) -> tuple[Person | None, bool]:
+def person_by_code(request: LoggedInRequest, code_form: CodeForm) -> tuple[Person | None, bool]:
     """The one person this worker may see with the typed code. Otherwise the reason goes beside
     the code fields; the second value says whether to offer registering them."""
     if not code_form.is_valid():
@@ -153,7 +159,7 @@ def _person_by_code(request: LoggedInRequest, code_form: CodeForm) -> tuple[Pers
     return None, True
 
 
-def _initial(request: LoggedInRequest, person: Person | None) -> dict[str, object]:
+def contact_initial(request: LoggedInRequest, person: Person | None) -> dict[str, object]:
     initial: dict[str, object] = {
         "contacted_on": timezone.localdate(),
         "kind": Contact.Kind.ONE_TO_ONE,

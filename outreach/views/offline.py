@@ -9,7 +9,7 @@ is answered with the reason, beside its fields; the phone keeps it for the worke
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -35,7 +35,7 @@ from outreach.access import contacts_visible_to
 from outreach.forms import ContactForm, ReferralForm
 from outreach.selectors_partners import partners_offering
 from outreach.selectors_people import contacts_of
-from outreach.views.contact_form import _person_by_code
+from outreach.views.contact_form import person_by_code
 
 # One sending carries at most this many records; the phone sends the rest next.
 MAX_RECORDS = 50
@@ -52,9 +52,13 @@ class Answer:
 
 
 class Refused(Exception):
-    def __init__(self, reason: str, errors: dict[str, list[str]] | None = None) -> None:
+    """The record is not saved: refused (the worker fixes it) or to be sent again later."""
+
+    def __init__(
+        self, reason: str, errors: dict[str, list[str]] | None = None, status: str = "refused"
+    ) -> None:
         super().__init__(reason)
-        self.answer = Answer("refused", reason, errors or {})
+        self.answer = Answer(status, reason, errors or {})
 
 
 @login_not_required
@@ -97,10 +101,11 @@ def offline_send(request: LoggedInRequest) -> JsonResponse:
     items = _items(request)
     if not items:
         return JsonResponse({"results": []}, status=400)
+    keys: dict[int, Any] = {}  # the private keys read for this sending, each once
     results = []
     for item in items[:MAX_RECORDS]:
-        answer = _receive(request, item.get("sealed"))
-        results.append({"id": str(item.get("id", ""))[:64], **answer.__dict__})
+        answer = _receive(request, item.get("sealed"), keys)
+        results.append({"id": str(item.get("id", ""))[:64], **asdict(answer)})
     return JsonResponse({"results": results})
 
 
@@ -111,7 +116,7 @@ def offline_open(request: LoggedInRequest) -> JsonResponse:
     """A refused record's answers, back to the worker who saved it, to fix on the form."""
     items = _items(request)
     try:
-        record = _own_record(request, items[0].get("sealed") if items else None)
+        record = _own_record(request, items[0].get("sealed") if items else None, {})
     except Refused as refused:
         return JsonResponse({"reason": refused.answer.reason}, status=400)
     return JsonResponse(
@@ -128,9 +133,9 @@ def _items(request: HttpRequest) -> list[dict[str, Any]]:
     return [item for item in records if isinstance(item, dict)] if isinstance(records, list) else []
 
 
-def _own_record(request: LoggedInRequest, sealed: object) -> offline.Record:
+def _own_record(request: LoggedInRequest, sealed: object, keys: dict[int, Any]) -> offline.Record:
     try:
-        record = offline.record_open(sealed)
+        record = offline.record_open(sealed, keys)
     except offline.Unreadable as exc:
         raise Refused(_("This record could not be read. Discard it and log it again.")) from exc
     if record.worker != request.user.pk:
@@ -138,9 +143,9 @@ def _own_record(request: LoggedInRequest, sealed: object) -> offline.Record:
     return record
 
 
-def _receive(request: LoggedInRequest, sealed: object) -> Answer:
+def _receive(request: LoggedInRequest, sealed: object, keys: dict[int, Any]) -> Answer:
     try:
-        record = _own_record(request, sealed)
+        record = _own_record(request, sealed, keys)
         data = QueryDict(mutable=True)
         for name, value in record.answers:
             data.appendlist(name, value)
@@ -165,17 +170,11 @@ def _person(request: LoggedInRequest, data: QueryDict) -> Person:
         return person
     code_form = CodeForm(data)
     if code_form.is_valid() and not lookup_allowed(request):
-        raise _Later(_("Too many codes looked up: it will be sent again later."))
-    person, _offer = _person_by_code(request, code_form)
+        raise Refused(_("Too many codes looked up: it will be sent again later."), status="later")
+    person, _offer = person_by_code(request, code_form)
     if person is None:
         raise Refused(_("Check the code."), _errors(code_form))
     return person
-
-
-class _Later(Refused):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.answer = Answer("later", reason)
 
 
 def _errors(form: Any) -> dict[str, list[str]]:

@@ -15,14 +15,14 @@ from outreach.access import contacts_visible_to
 from outreach.forms import ContactForm, ReferralForm
 from outreach.offline import WARN_AFTER_DAYS
 from outreach.selectors_partners import partners_offering
-from outreach.views.contact_form import _initial, _render_form
+from outreach.views.contact_form import contact_initial, render_contact_form
 
 
 @require_GET
 @role_required(Role.OUTREACH_WORKER)
 def offline_contact(request: LoggedInRequest) -> HttpResponse:
-    form = ContactForm(initial=_initial(request, None))
-    return _render_form(request, form, None, CodeForm(), code_not_found=False, offline=True)
+    form = ContactForm(initial=contact_initial(request, None))
+    return render_contact_form(request, form, None, CodeForm(), code_not_found=False, offline=True)
 
 
 @require_GET

@@ -9,6 +9,8 @@
   OutboxStore.urls.key = data.keyUrl;
   OutboxStore.urls.send = data.sendUrl;
   OutboxStore.urls.open = data.openUrl;
+  OutboxStore.urls.referral = data.referralUrl;
+  OutboxStore.urls.week = data.weekUrl;
   var WEEK_KEPT_MS = Number(data.weekKeptMs);
   var WARN_MS = Number(data.warnDays) * 24 * 3600 * 1000;
   var lang = document.documentElement.lang;
@@ -72,20 +74,10 @@
     });
   }
 
-  // My week is kept for offline use no longer than 12 hours: it names people.
-  function forgetOldWeek() {
-    if (!window.caches) { return; }
-    caches.open("week").then(function (cache) {
-      return cache.match(data.weekUrl).then(function (response) {
-        if (response && Date.now() - Number(response.headers.get("X-Kept-At")) > WEEK_KEPT_MS) { cache.delete(data.weekUrl); }
-      });
-    }).catch(function () {});
-  }
-
   function nameFromWeek(pk, target) {
     target.textContent = target.dataset.unknown;
     if (!window.caches) { return; }
-    caches.open("week").then(function (cache) { return cache.match(data.weekUrl); }).then(function (response) {
+    OutboxStore.keptWeek(WEEK_KEPT_MS).then(function (response) {
       return response ? response.text() : "";
     }).then(function (html) {
       var doc = new DOMParser().parseFromString(html, "text/html");
@@ -105,11 +97,6 @@
     shown.hidden = false;
     form.querySelector("[data-offline-other]").hidden = fromAddress;
     nameFromWeek(pk, form.querySelector("[data-offline-name]"));
-  }
-
-  function referralPerson() {
-    var match = /\/people\/([0-9]+)\/refer\/$/.exec(location.pathname);
-    return match ? match[1] : null;
   }
 
   function fill(form, answers) {
@@ -170,21 +157,13 @@
     });
   }
 
-  function answersOf(form) {
-    var answers = [];
-    new FormData(form).forEach(function (value, name) {
-      if (typeof value === "string" && name !== "csrfmiddlewaretoken" && name !== "form_key") { answers.push([name, value]); }
-    });
-    return answers;
-  }
-
   function keptForm() {
     var form = document.querySelector("form[data-offline-form]");
     if (!form) { return; }
     var params = new URLSearchParams(location.search);
     // A fresh key for every copy opened: two contacts logged offline are two records.
     form.querySelector("input[name=form_key]").value = crypto.randomUUID();
-    var fromAddress = referralPerson();
+    var fromAddress = OutboxStore.referralPerson(location.pathname);
     if (fromAddress || params.get("person")) { choosePerson(form, fromAddress || params.get("person"), !!fromAddress); }
     var fixing = params.get("fix") ? fix(form, params.get("fix")) : Promise.resolve(null);
     form.addEventListener("submit", function (event) {
@@ -194,7 +173,7 @@
       fixing.then(function (record) {
         var key = form.querySelector("input[name=form_key]").value;
         if (record && record.id !== key) { OutboxStore.remove(record.id); }
-        return OutboxStore.save(form.dataset.offlineForm, key, answersOf(form), record && record.saved);
+        return OutboxStore.save(form.dataset.offlineForm, key, OutboxStore.answersOf(new FormData(form)), record && record.saved);
       }).then(function () {
         // Ask the browser to keep what waits, and to send it when the connection returns
         // even with the page closed (Background Sync, where it has it).
@@ -283,7 +262,8 @@
   if (/[?&]offline=saved/.test(location.search)) { part("saved"); }
   var notKept = document.querySelector("[data-offline-not-kept]");
   if (notKept && location.pathname !== data.outboxUrl) { notKept.hidden = false; }
-  forgetOldWeek();
+  // My week is kept for offline use no longer than 12 hours: it names people.
+  if (window.caches) { OutboxStore.keptWeek(WEEK_KEPT_MS).catch(function () {}); }
   keptForm();
   show().then(listOutbox).then(sendNow);
   window.addEventListener("online", sendNow);

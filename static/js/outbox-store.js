@@ -12,7 +12,10 @@
   var META = "meta";
   var FORMAT = 1;
   var BATCH = 50;
-  var urls = {key: "", send: "", open: ""};
+  // The addresses, given by the page or the service worker; `referral` is a person's referral
+  // address with 0 for their id, `week` My week's.
+  var urls = {key: "", send: "", open: "", referral: "", week: ""};
+  var WEEK_CACHE = "week";
 
   function open() {
     // After quick exit or log out began, nothing may write the store again, not even empty.
@@ -182,7 +185,40 @@
     });
   }
 
+  // A form's answers as sent, without the token and the key (the record carries its key).
+  function answersOf(formData) {
+    var answers = [];
+    formData.forEach(function (value, name) {
+      if (typeof value === "string" && name !== "csrfmiddlewaretoken" && name !== "form_key") { answers.push([name, value]); }
+    });
+    return answers;
+  }
+
+  // The id of the person a referral address names (/outreach/people/<id>/refer/), or null.
+  function referralPerson(path) {
+    var parts = urls.referral.split("/0/");
+    var before = parts[0] + "/";
+    var after = "/" + parts[1];
+    if (path.indexOf(before) !== 0 || path.slice(-after.length) !== after) { return null; }
+    var middle = path.slice(before.length, path.length - after.length);
+    return /^[0-9]+$/.test(middle) ? middle : null;
+  }
+
+  // My week as kept on the phone, or null; a copy kept longer than `keptMs` is deleted (it
+  // names people).
+  function keptWeek(keptMs) {
+    return scope.caches.open(WEEK_CACHE).then(function (cache) {
+      return cache.match(urls.week).then(function (response) {
+        if (response && Date.now() - Number(response.headers.get("X-Kept-At")) > keptMs) {
+          return cache.delete(urls.week).then(function () { return null; });
+        }
+        return response || null;
+      });
+    });
+  }
+
   scope.OutboxStore = {
+    answersOf: answersOf, referralPerson: referralPerson, keptWeek: keptWeek, weekCache: WEEK_CACHE,
     urls: urls, ready: ready, all: all, get: get, put: put, remove: remove, save: save, send: send, reopen: reopen
   };
 }(self));

@@ -74,6 +74,18 @@ def ready_offline(context: BrowserContext, base: str, worker: User) -> Page:
     return page
 
 
+def assert_nothing_of_the_site_left(page: Page) -> None:
+    """No store, no kept page and no service worker of the site in the browser."""
+    left = page.evaluate(
+        """async () => ({
+             databases: (await indexedDB.databases()).map(d => d.name),
+             caches: await caches.keys(),
+             workers: (await navigator.serviceWorker.getRegistrations()).length,
+           })"""
+    )
+    assert left == {"databases": [], "caches": [], "workers": 0}
+
+
 def stored_records(page: Page) -> list[dict[str, Any]]:
     return page.evaluate("OutboxStore.all()")  # type: ignore[no-any-return]
 
@@ -212,7 +224,7 @@ def test_a_new_service_worker_keeps_what_waits(
     new = offline.service_worker_context()["version"]
     assert new != old
     monkeypatch.setattr(
-        offline_views, "_receive", lambda request, sealed: offline_views.Answer("later")
+        offline_views, "_receive", lambda request, sealed, keys: offline_views.Answer("later")
     )
     context.set_offline(False)
     page.goto(f"{base}{reverse('outreach:my_week')}")
@@ -248,14 +260,7 @@ def test_quick_exit_leaves_nothing_of_the_site_on_the_phone(
 
     # A page of the site that runs no script of its own, to look at what the browser holds.
     page.goto(f"{base}/healthz")
-    left = page.evaluate(
-        """async () => ({
-             databases: (await indexedDB.databases()).map(d => d.name),
-             caches: await caches.keys(),
-             workers: (await navigator.serviceWorker.getRegistrations()).length,
-           })"""
-    )
-    assert left == {"databases": [], "caches": [], "workers": 0}
+    assert_nothing_of_the_site_left(page)
     assert Contact.objects.count() == 0
 
 
@@ -298,14 +303,7 @@ def test_log_out_deletes_what_waits_on_the_phone(
         page.get_by_role("button", name="Log out").click()
     context.set_offline(False)
     page.goto(f"{base}/healthz")
-    left = page.evaluate(
-        """async () => ({
-             databases: (await indexedDB.databases()).map(d => d.name),
-             caches: await caches.keys(),
-             workers: (await navigator.serviceWorker.getRegistrations()).length,
-           })"""
-    )
-    assert left == {"databases": [], "caches": [], "workers": 0}
+    assert_nothing_of_the_site_left(page)
     assert Contact.objects.count() == 0
 
 

@@ -5,11 +5,10 @@
 // kept. A new version never touches the records waiting: they live in IndexedDB, not here.
 "use strict";
 importScripts("{% static 'js/outbox-store.js' %}");
-var __o = IDBFactory.prototype.open; IDBFactory.prototype.open = function () { console.log("SWOPEN " + new Error().stack.split("\n").slice(1, 8).join(" / ")); return __o.apply(this, arguments); };
 
 var VERSION = "{{ version|escapejs }}";
 var FILES = "site-" + VERSION;
-var WEEK_CACHE = "week";
+var WEEK_CACHE = OutboxStore.weekCache;
 var STATIC_KEPT = [{% for url in static_kept %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 var PAGES_KEPT = [{% for url in pages_kept %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 var CONTACT_FORM = PAGES_KEPT[0];
@@ -18,13 +17,17 @@ var OUTBOX = PAGES_KEPT[2];
 var WEEK = "{{ week|escapejs }}";
 var WEEK_KEPT_MS = {{ week_kept_ms }};
 var CONTACT = "{{ contact|escapejs }}";
-var REFERRAL = ["{{ referral.0|escapejs }}", "{{ referral.1|escapejs }}"];
 // Past this, a form's sending counts as failed and is kept on the phone; if it did arrive, its
 // key makes the second sending save nothing new.
 var SEND_WAIT_MS = 30000;
 OutboxStore.urls.key = "{{ urls.key|escapejs }}";
 OutboxStore.urls.send = "{{ urls.send|escapejs }}";
 OutboxStore.urls.open = "{{ urls.open|escapejs }}";
+OutboxStore.urls.referral = "{{ referral|escapejs }}";
+OutboxStore.urls.week = WEEK;
+var referralPerson = OutboxStore.referralPerson;
+
+function forgetOldWeek() { return OutboxStore.keptWeek(WEEK_KEPT_MS); }
 
 // A copy to keep: read whole first (a copy half-written is never served), stamped with when it
 // was kept, without the headers of its trip (it is stored decoded, and matched by address only).
@@ -66,26 +69,10 @@ self.addEventListener("activate", function (event) {
   }).then(forgetOldWeek).then(function () { return self.clients.claim(); }));
 });
 
-function forgetOldWeek() {
-  return caches.open(WEEK_CACHE).then(function (cache) {
-    return cache.match(WEEK).then(function (response) {
-      var kept = response ? Number(response.headers.get("X-Kept-At")) : 0;
-      if (response && Date.now() - kept > WEEK_KEPT_MS) { return cache.delete(WEEK).then(function () { return null; }); }
-      return response || null;
-    });
-  });
-}
-
 function keepWeek(response) {
   return copyOf(response).then(function (copy) {
     return caches.open(WEEK_CACHE).then(function (cache) { return cache.put(WEEK, copy); });
   });
-}
-
-function referralPerson(path) {
-  if (path.indexOf(REFERRAL[0]) !== 0 || path.slice(-REFERRAL[1].length) !== REFERRAL[1]) { return null; }
-  var middle = path.slice(REFERRAL[0].length, path.length - REFERRAL[1].length);
-  return /^[0-9]+$/.test(middle) ? middle : null;
 }
 
 // Offline: the kept copy of a page, or the list of what waits (it says the page is not kept).
@@ -129,10 +116,7 @@ function sendOrKeep(request, url) {
     return copy.formData().then(function (data) {
       var person = referralPerson(url.pathname);
       if (person && data.get("action") !== "refer") { throw new Error("not a referral"); }
-      var answers = [];
-      data.forEach(function (value, name) {
-        if (typeof value === "string" && name !== "csrfmiddlewaretoken" && name !== "form_key") { answers.push([name, value]); }
-      });
+      var answers = OutboxStore.answersOf(data);
       if (person) { answers.push(["person", person]); }
       var formKey = String(data.get("form_key") || self.crypto.randomUUID());
       return OutboxStore.save(person ? "referral" : "contact", formKey, answers);
