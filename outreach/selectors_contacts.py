@@ -1,14 +1,14 @@
 """Reads for logging a contact and what follows from it: the person found by their code, what
-they said last time, a contact that may have been sent twice, and the violence record of a
-contact. People come through Person.objects.visible_to, contacts from the queryset scoped by
-outreach.access."""
+they said and were given last time, a contact that may have been sent twice, and the violence
+record of a contact. People come through Person.objects.visible_to, contacts from the queryset
+scoped by outreach.access."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TypedDict
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from members.models import Person, User
 from outreach.indicators_contacts import COMMODITIES
@@ -35,6 +35,20 @@ def last_stated_need(contacts: QuerySet[Contact], person: Person) -> StatedNeed 
         .exclude(stated_monthly_need__isnull=True, weekly_acts__isnull=True)
         .order_by("-contacted_on", "-pk")
         .values("stated_monthly_need", "weekly_acts")
+        .first()
+    )
+
+
+def last_goods(contacts: QuerySet[Contact], person: Person) -> dict[str, int] | None:
+    """What the person was given at their latest contact among `contacts` that gave anything,
+    by commodity, or None (one query)."""
+    gave = Q()
+    for name in COMMODITIES:
+        gave |= Q(**{f"{name}__gt": 0})
+    return (
+        contacts.filter(gave, person=person)
+        .order_by("-contacted_on", "-pk")
+        .values(*COMMODITIES)
         .first()
     )
 

@@ -32,6 +32,7 @@ from outreach.indicators_contacts import COMMODITIES
 from outreach.models import Contact, RiskAssessment, ViolenceIncident
 from outreach.selectors_contacts import (
     contact_twin,
+    last_goods,
     last_stated_need,
     own_contact,
 )
@@ -103,6 +104,7 @@ def render_contact_form(
     """The form; `offline` for the copy a phone keeps (outreach.views.offline_forms)."""
     assessment = latest_assessment(person) if person is not None else None
     priority = assessment is not None and assessment.is_priority
+    suggestion = _suggestion(form, priority=priority)
     return render(
         request,
         "outreach/contact_form.html",
@@ -112,13 +114,66 @@ def render_contact_form(
             "code_not_found": code_not_found,
             "person": person,
             "priority": priority,
-            "suggestion": _suggestion(form, priority=priority),
+            "suggestion": suggestion,
+            "quick": _quick_saves(request, form, person, suggestion, offline=offline),
             "weeks_per_month": rules.WEEKS_PER_MONTH,
             "can_save": has_role(request.user, Role.OUTREACH_WORKER),
             "back": _back(request),
             "offline": offline,
         },
     )
+
+
+@dataclass(frozen=True)
+class QuickSave:
+    """A routine contact saved in one tap: a button and the answers its small form sends (the
+    form's own fields, hidden), so the save goes through the same view, checks and resend rule."""
+
+    label: str
+    detail: str
+    answers: dict[str, object]
+
+
+def _quick_saves(
+    request: LoggedInRequest,
+    form: ContactForm,
+    person: Person | None,
+    suggestion: int | None,
+    *,
+    offline: bool,
+) -> list[QuickSave]:
+    """Met today, one to one: give the suggested male condoms, or the same as last time.
+    Offered on a fresh form for a known person, to the workers who save contacts."""
+    if person is None or form.is_bound or offline:
+        return []
+    if not has_role(request.user, Role.OUTREACH_WORKER):
+        return []
+    base = _met_today(form, person)
+    quick = []
+    if suggestion:
+        label = ngettext(
+            "Give the suggested %(n)d male condom and save",
+            "Give the suggested %(n)d male condoms and save",
+            suggestion,
+        )
+        quick.append(QuickSave(label % {"n": suggestion}, "", {**base, "male_condoms": suggestion}))
+    last = last_goods(contacts_visible_to(request.user), person)
+    if last is not None:
+        detail = ", ".join(_goods_given(Contact(**last)))
+        quick.append(QuickSave(_("Give the same as last time and save"), detail, {**base, **last}))
+    return quick
+
+
+def _met_today(form: ContactForm, person: Person) -> dict[str, object]:
+    """The answers of a one-to-one contact today that gave nothing, with the need as last said."""
+    return {
+        "person": person.pk,
+        "contacted_on": timezone.localdate().isoformat(),
+        "kind": Contact.Kind.ONE_TO_ONE,
+        "stated_monthly_need": form["stated_monthly_need"].value() or "",
+        "weekly_acts": form["weekly_acts"].value() or "",
+        **dict.fromkeys(COMMODITIES, 0),
+    }
 
 
 def _person_chosen(request: LoggedInRequest, *, posting: bool) -> Person | None:

@@ -29,7 +29,9 @@ def test_a_worker_logs_a_contact_from_the_persons_page(
     assert_fits_the_screen(page)
     assert_accessible(page)
 
-    # The suggestion follows what is typed (the script), and + adds one at a time.
+    # The suggestion follows what is typed (the script), and + adds one at a time. The need
+    # and the topics are folded: rarely changed.
+    page.locator("summary", has_text="Condoms they need").click()
     page.get_by_label("Clients a week").fill("5")
     expect(page.locator("[data-suggested-number]")).to_have_text("20")
     more = page.get_by_role("button", name="More male condoms")
@@ -38,6 +40,7 @@ def test_a_worker_logs_a_contact_from_the_persons_page(
     page.get_by_role("button", name="Fewer male condoms").click()
     expect(page.get_by_label("Male condoms", exact=True)).to_have_value("2")
     page.get_by_role("button", name="More lubricant sachets").click()
+    page.locator("summary", has_text="Topics and needs they raised").click()
     page.get_by_label("PrEP").check()
     assert_fits_the_screen(page)
     page.get_by_role("button", name="Save contact").click()
@@ -73,6 +76,7 @@ def test_the_suggestion_script_takes_the_weeks_in_a_month_from_the_page(
     monkeypatch.setattr(rules, "WEEKS_PER_MONTH", 5)
     log_in(page, live_server.url, outreach_worker)
     page.goto(f"{live_server.url}/outreach/contacts/new/?person={person.pk}")
+    page.locator("summary", has_text="Condoms they need").click()
     page.get_by_label("Clients a week").fill("5")
     expect(page.locator("[data-suggested-number]")).to_have_text("25")
 

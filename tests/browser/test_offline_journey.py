@@ -104,6 +104,7 @@ def log_contact_offline(page: Page, base: str, person: Person, male: str) -> Non
     expect(page.get_by_role("heading", name="Log a contact", level=1)).to_be_visible()
     expect(page.locator("[data-offline-name]")).to_have_text(person.nickname)
     page.get_by_label("Male condoms", exact=True).fill(male)
+    page.locator("summary", has_text="Topics and needs they raised").click()
     page.get_by_label("Needs they raised").fill(NOTE)
     page.get_by_role("button", name="Save contact").click()
     expect(page.get_by_role("heading", name="My week", level=1)).to_be_visible()

@@ -82,7 +82,7 @@ CASES: dict[str, Case] = {
         persona="outreach_worker",
         path=lambda w: f"/outreach/contacts/new/?person={w['person'].pk}",
         fill=lambda p: p.get_by_label("Male condoms", exact=True).fill("5"),
-        button="Save",
+        button="Save contact",
         count=lambda w: Contact.objects.count(),
     ),
     "referral": Case(

@@ -213,6 +213,7 @@ def test_an_outreach_workers_pages_have_thumb_sized_targets(
         check(page)
 
     # On the contact form: the focus of a checkbox, a radio and a text field stays visible.
+    page.locator("summary", has_text="Topics and needs they raised").click()
     assert_focus_visible(page.get_by_label("Testing", exact=True))
     assert_focus_visible(page.get_by_label("Phone", exact=True))
     assert_focus_visible(page.get_by_label("Needs they raised"))
