@@ -344,7 +344,8 @@ def test_a_tracker_joins_no_counted_ballot(coordinator: User) -> None:
     round_ = voting_round(coordinator)
     voters = make_voters(VOTERS)
     services.round_open(round=round_)
-    trackers = cast_all(round_, voters, unique_choices(round_, VOTERS, seed=5))
+    choices = unique_choices(round_, VOTERS, seed=5)
+    trackers = cast_all(round_, voters, choices)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(DISTINCT xmin::text) FROM programmes_encryptedballot WHERE round_id = %s",
@@ -377,3 +378,15 @@ def test_a_tracker_joins_no_counted_ballot(coordinator: User) -> None:
     assert published == sorted(published), "the trackers are stored in another order than sorted"
     assert ballots == VOTERS, f"{ballots} counted ballots for {VOTERS} voters"
     assert transactions == 1, "counted ballots were written outside the count's transaction"
+    # Nor does position: the n-th published tracker and the n-th counted ballot (by ctid or id)
+    # are not the same voter's, beyond chance. Each voter's place in the tracker list against
+    # their ballot's place among the counted ones: a count written in tracker order gives 1.
+    limit = 5 / math.sqrt(VOTERS - 1)  # as in test_the_counted_order_is_not_the_cast_order
+    voter_of_tracker = {tracker: n for n, tracker in enumerate(trackers)}
+    by_tracker = [voter_of_tracker[code] for code in published]
+    for order in ("ctid", "id"):
+        counted = counted_in_order(round_, order)
+        place = {ballot: n for n, ballot in enumerate(counted)}
+        ranks = [place[tuple(sorted(choices[voter]))] for voter in by_tracker]
+        rho = spearman(ranks)
+        assert abs(rho) < limit, f"counted ballots in {order} order pair with trackers: {rho:.2f}"
