@@ -8,6 +8,17 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+# Django's empty choice of a model field or a ModelChoiceField, untranslated by Django.
+DASHES = "---------"
+
+
+def choice_label(label: Any) -> Any:
+    """An option's label as shown: Django's empty choice in words of the page's language (every
+    option goes through here: QuickSelect and templates/django/forms/widgets/select_option.html)."""
+    return gettext("Choose one") if label == DASHES else label
+
 
 # The one date picker of every form. It reads and writes ISO dates only, whatever the page's
 # language: without the format a Spanish or French page filled it with 01/03/2026, which the
@@ -29,7 +40,7 @@ class QuickSelect(forms.Select):
             if isinstance(label, list | tuple):
                 return super().render(name, value, attrs, renderer)  # option groups
             text = "" if option_value is None else str(option_value)
-            options.append((text, " selected" if text in chosen else "", label))
+            options.append((text, " selected" if text in chosen else "", choice_label(label)))
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,

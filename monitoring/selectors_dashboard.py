@@ -79,34 +79,79 @@ def period_for(kind: str, month: date | None, first: date | None, last: date | N
 
 # --- Charts ------------------------------------------------------------------------------------
 
-CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 320, 120, 8
+# The drawing's own units (it scales to the screen's width): room on the left for the values of
+# the vertical axis, below for the months.
+CHART_WIDTH, CHART_HEIGHT = 320, 150
+LEFT, RIGHT, TOP, BOTTOM = 44, 312, 12, 126
+
+
+@dataclass(frozen=True)
+class Tick:
+    at: float  # x for a month, y for a value
+    label: str
 
 
 @dataclass(frozen=True)
 class Chart:
     path: str
     dots: list[tuple[float, float]]
+    values: list[Tick]  # the vertical axis: 0, half way, the top
+    months: list[Tick]  # the horizontal axis: every third month and the last
+    last: Tick | None  # the latest value, written beside its dot (its y is the dot's)
+    last_x: float = 0
     width: int = CHART_WIDTH
     height: int = CHART_HEIGHT
+    left: int = LEFT
+    right: int = RIGHT
+    top: int = TOP
+    bottom: int = BOTTOM
 
 
-def line_chart(values: Sequence[float | None]) -> Chart:
-    """SVG path data of a line through `values`, scaled from zero to the largest; a missing
-    value breaks the line."""
+def _scale_top(largest: float, *, percent: bool) -> float:
+    """The top of the vertical axis: 100 % for shares (so 1 % looks small), else a round number
+    at or above the largest value (1, 2 or 5 times a power of ten)."""
+    if percent:
+        return 1.0
+    step = 1.0
+    while True:
+        for factor in (1, 2, 5):
+            if largest <= factor * step:
+                return factor * step
+        step *= 10
+
+
+def _label(value: float, *, percent: bool) -> str:
+    return f"{round(100 * value)}\u00a0%" if percent else f"{value:g}"
+
+
+def line_chart(values: Sequence[float | None], months: Sequence[str], *, percent: bool) -> Chart:
+    """A line through `values` (one a month, `months` their short names) on labelled axes from
+    zero; a missing value breaks the line. Shares are drawn from 0 to 100 %."""
     known = [v for v in values if v is not None]
-    top = max(known, default=0) or 1
-    step = (CHART_WIDTH - 2 * CHART_PAD) / max(len(values) - 1, 1)
+    top = _scale_top(max(known, default=0), percent=percent)
+    step = (RIGHT - LEFT) / max(len(values) - 1, 1)
+
+    def y_of(value: float) -> float:
+        return round(BOTTOM - (BOTTOM - TOP) * value / top, 1)
+
     commands, dots, pen_down = [], [], False
+    last: Tick | None = None
+    last_x = 0.0
     for i, value in enumerate(values):
         if value is None:
             pen_down = False
             continue
-        x = round(CHART_PAD + i * step, 1)
-        y = round(CHART_HEIGHT - CHART_PAD - (CHART_HEIGHT - 2 * CHART_PAD) * value / top, 1)
+        x, y = round(LEFT + i * step, 1), y_of(value)
         commands.append(f"{'L' if pen_down else 'M'}{x} {y}")
         dots.append((x, y))
+        last, last_x = Tick(y, _label(value, percent=percent)), x
         pen_down = True
-    return Chart(" ".join(commands), dots)
+    ticks = [Tick(y_of(v), _label(v, percent=percent)) for v in (0, top / 2, top)]
+    shown = {i for i in range(0, len(months), 3)} | {len(months) - 1}
+    month_ticks = [
+        Tick(round(LEFT + i * step, 1), name) for i, name in enumerate(months) if i in shown
+    ]
+    return Chart(" ".join(commands), dots, ticks, month_ticks, last, last_x)
 
 
 # --- The exported table ------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import Model, Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.periods import Period, months_later
@@ -360,7 +360,7 @@ class _ContactChoiceField(forms.ModelChoiceField):
     """A contact offered by its date and kind: nothing said in it shows in the list."""
 
     def label_from_instance(self, obj: Contact) -> str:
-        return f"{obj.contacted_on:%Y-%m-%d} · {obj.get_kind_display()}"
+        return f"{formats.date_format(obj.contacted_on)} · {obj.get_kind_display()}"
 
 
 class ReferralForm(forms.Form):

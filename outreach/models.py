@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from members.fields import EncryptedCharField, EncryptedTextField
@@ -34,6 +35,21 @@ class SizeEstimate(models.Model):
         return f"{self.hotspot}: {self.number} ({self.estimated_on})"
 
 
+# The eight factors a new organization starts with (written by migration 0004, whose frozen copy
+# a test keeps equal to this one). Their names are messages of the catalogue, so every page shows
+# them in its language; a factor the organization adds or renames shows as written.
+DEFAULT_RISK_FACTORS = (
+    gettext_noop("Under 25"),
+    gettext_noop("New to sex work (under a year)"),
+    gettext_noop("More than 10 clients a week"),
+    gettext_noop("Works on the street at night"),
+    gettext_noop("Violence in the last 6 months"),
+    gettext_noop("Arrested or harassed by police in the last 6 months"),
+    gettext_noop("Uses alcohol or drugs at work"),
+    gettext_noop("Does not always use condoms"),
+)
+
+
 class RiskFactor(models.Model):
     """One of the (about eight) risk and vulnerability factors the organization chooses."""
 
@@ -48,7 +64,7 @@ class RiskFactor(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return gettext(self.name) if self.name in DEFAULT_RISK_FACTORS else self.name
 
 
 class RiskAssessment(models.Model):

@@ -77,7 +77,9 @@ class NeedForm(forms.ModelForm):
             "is_anonymous": _("Hide my name"),
         }
         help_texts = {
-            "is_anonymous": _("Other members will not see who wrote this. Coordinators can."),
+            "is_anonymous": _(
+                "Other members will not see your name. Only coordinators will see it."
+            ),
         }
         widgets = {"details": forms.Textarea(attrs={"rows": 3})}
 
@@ -119,7 +121,9 @@ class CommentForm(forms.ModelForm):
         fields = ["text", "is_anonymous"]
         labels = {"text": _("Your comment"), "is_anonymous": _("Hide my name")}
         help_texts = {
-            "is_anonymous": _("Other members will not see who wrote this. Coordinators can."),
+            "is_anonymous": _(
+                "Other members will not see your name. Only coordinators will see it."
+            ),
         }
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -165,12 +166,6 @@ class Round(models.Model):
         _("budget to share"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     min_turnout = models.PositiveIntegerField(_("minimum number of voters"), default=10)
-    # Published before the round opens, so nobody can pick a rule that suits a result.
-    tie_break = models.CharField(
-        _("how ties are broken"),
-        max_length=200,
-        default=_("Equal approvals: the lower cost first, then the need raised earlier."),
-    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     tellers_needed = models.PositiveSmallIntegerField(
         _("tellers needed to count"),
@@ -201,6 +196,13 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def tie_rule(self) -> str:
+        """How equal approvals are ordered (programmes.rules.round_tie_break), in the reader's
+        language: a rule of the code, the same for every round and shown before it opens, so
+        nobody can pick a rule that suits a result."""
+        return gettext("Equal approvals: the lower cost first, then the need raised earlier.")
 
     def is_voting_time(self, now: datetime | None = None) -> bool:
         now = timezone.now() if now is None else now

@@ -85,7 +85,7 @@ def erasure_request(request: LoggedInRequest) -> HttpResponse:
     if request.method == "POST":
         _request, created = services.erasure_request_create(person=person)
         if created:
-            sent = _("Your request is sent. Until a coordinator confirms it, nothing is wiped.")
+            sent = _("Your request is sent. Nothing is wiped until a coordinator says yes.")
             messages.success(request, sent)
         else:
             messages.info(request, _("You have already asked. A coordinator will confirm it soon."))

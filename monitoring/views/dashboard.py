@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -46,6 +47,16 @@ def _filter_form(request: LoggedInRequest) -> DashboardFilterForm:
     )
 
 
+def _narrowed_to(form: DashboardFilterForm) -> list[str]:
+    """The hotspot, kind of place and worker the figures are narrowed to, as the page names them
+    beside its folded filters."""
+    if not form.is_bound or not form.is_valid():
+        return []
+    data = form.cleaned_data
+    typology = dict(Typology.choices).get(data.get("typology") or "")
+    return [str(x) for x in (data.get("hotspot"), typology, data.get("worker")) if x]
+
+
 def _chosen(form: DashboardFilterForm) -> tuple[Period, indicators.Filters]:
     """The period and filters of a valid form, or the defaults of an empty one."""
     data = form.cleaned_data if form.is_bound else {}
@@ -76,9 +87,10 @@ class Trend(TypedDict):
 
 
 def _trend(points: list[TrendPoint], percent: bool) -> Trend:
-    values = [p.value for p in points]
+    values = [float(p.value) if p.value is not None else None for p in points]
+    months = [formats.date_format(p.month, "M") for p in points]
     return {
-        "chart": line_chart([float(v) if v is not None else None for v in values]),
+        "chart": line_chart(values, months, percent=percent),
         "points": points,
         "percent": percent,
     }
@@ -93,29 +105,29 @@ def dashboard(request: LoggedInRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return render(request, "monitoring/dashboard.html", {"form": form}, status=400)
     period, filters = _chosen(form)
+    page: dict[str, Any] = {"form": form, "period": period, "narrowed_to": _narrowed_to(form)}
     snapshot = snapshots.latest(period, filters)
-    if snapshot is None:
-        # Never computed for these filters: the page offers to compute them.
-        return render(request, "monitoring/dashboard.html", {"form": form, "period": period})
+    if snapshot is not None:  # else never computed for these filters: the page offers to it
+        page.update(_figures(snapshot))
+    return render(request, "monitoring/dashboard.html", page)
+
+
+def _figures(snapshot: snapshots.Snapshot) -> dict[str, Any]:
+    """What the page shows of a snapshot: the five areas first, the rest, alerts and trends."""
     areas = indicators.arrange(snapshot.figures)
     alerts = indicators.hotspots_below_alert(snapshot.figures["coverage"])
-    return render(
-        request,
-        "monitoring/dashboard.html",
-        {
-            "form": form,
-            "period": period,
-            "snapshot": snapshot,
-            "headline": [a for a in areas if a.slug in indicators.HEADLINE_AREAS],
-            "others": [a for a in areas if a.slug not in indicators.HEADLINE_AREAS],
-            "alerts": alerts[:ALERTS_SHOWN],
-            "alerts_hidden": max(len(alerts) - ALERTS_SHOWN, 0),
-            "coverage_alert": indicators.COVERAGE_ALERT,
-            "coverage_trend": _trend(snapshot.coverage_trend, True),
-            "reach_trend": _trend(snapshot.reach_trend, False),
-            "xlsx": "xlsx" in _formats(),
-        },
-    )
+    return {
+        "snapshot": snapshot,
+        "headline": [a for a in areas if a.slug in indicators.HEADLINE_AREAS],
+        "others": [a for a in areas if a.slug not in indicators.HEADLINE_AREAS],
+        "alerts": alerts[:ALERTS_SHOWN],
+        "alerts_hidden": max(len(alerts) - ALERTS_SHOWN, 0),
+        "alerts_count": len(alerts),
+        "coverage_alert": indicators.COVERAGE_ALERT,
+        "coverage_trend": _trend(snapshot.coverage_trend, True),
+        "reach_trend": _trend(snapshot.reach_trend, False),
+        "xlsx": "xlsx" in _formats(),
+    }
 
 
 @require_POST

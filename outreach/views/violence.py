@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,7 +35,7 @@ def incident_create(request: LoggedInRequest, pk: int) -> HttpResponse:
         )
         messages.success(
             request,
-            _("Saved. Follow up on %(day)s.") % {"day": incident.follow_up_on.isoformat()},
+            _("Saved. Follow up on %(day)s.") % {"day": formats.date_format(incident.follow_up_on)},
         )
         return redirect("outreach:person_detail", pk=contact.person_id)
     access_log_write(

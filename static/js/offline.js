@@ -22,8 +22,12 @@
     return status.querySelector(selector) || status.appendChild(parts.querySelector(selector).cloneNode(true));
   }
 
+  // The pages' one date format (config/formats): 7 December 2026, 15:07; in English as written
+  // in Britain, not the browser's 12/7/26.
   function when(ms) {
-    return new Date(ms).toLocaleString(lang, {dateStyle: "short", timeStyle: "short"});
+    return new Date(ms).toLocaleString(lang === "en" ? "en-GB" : lang, {
+      day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+    });
   }
 
   function show() {

@@ -52,11 +52,26 @@ def test_a_coordinator_filters_the_dashboard_and_downloads_it(
     page.get_by_text("Menu").click()
     page.get_by_role("link", name="Dashboard", exact=True).click()
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
-    expect(page.get_by_role("heading", name="Coverage", level=2, exact=True)).to_be_visible()
-    expect(page.get_by_role("img", name="Coverage by month")).to_be_visible()
+    # One screen of headline figures: the five areas, each opening its detail.
+    glance = page.get_by_role("region", name="At a glance")
+    for area in ("Coverage", "Quality", "Engagement", "Cohesion", "Acceptance"):
+        expect(glance.locator("summary", has_text=area)).to_be_visible()
+    summaries = glance.locator("summary")
+    assert summaries.count() == 5
+    bottom = summaries.last.evaluate("s => s.getBoundingClientRect().bottom + window.scrollY")
+    assert bottom <= 2 * 740, f"the five areas end {bottom} px down"
+    assert page.evaluate("document.documentElement.scrollHeight") <= 3 * 740
     assert_fits_the_screen(page)
     assert_accessible(page)
+    page.locator("summary", has_text="The last 12 months").click()
+    chart = page.get_by_role("img", name="Coverage by month")
+    expect(chart).to_be_visible()
+    # Labelled axes: shares from 0 to 100 %, months along the bottom.
+    expect(chart.locator("text", has_text="100\u00a0%")).to_have_count(1)
+    assert chart.locator("text.trend-label").count() >= 5
+    assert_accessible(page)
 
+    page.locator("summary", has_text="Choose the period").click()
     page.get_by_label("Hotspot", exact=True).select_option(label="Test market")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_label("Hotspot", exact=True)).to_have_value(str(hotspot.pk))
@@ -66,7 +81,11 @@ def test_a_coordinator_filters_the_dashboard_and_downloads_it(
     assert_accessible(page)
     page.get_by_role("button", name="Compute the figures now").click()
     expect(page.get_by_label("Hotspot", exact=True)).to_have_value(str(hotspot.pk))
-    # 6 people reached at the market, out of its estimate of 20: 30 %.
+    # 6 people reached at the market, out of its estimate of 20: 30 %, in the headline and in
+    # the area's detail.
+    coverage = page.locator("summary", has_text="Coverage").first
+    expect(coverage).to_contain_text("6 of 20")
+    coverage.click()
     card = page.locator("article").filter(
         has=page.get_by_role("heading", name="Coverage", exact=True)
     )

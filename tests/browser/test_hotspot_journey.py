@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone
 from playwright.sync_api import Page, expect
 
 from members.models import Assignment, Hotspot, User
@@ -67,7 +67,8 @@ def test_a_coordinator_sets_up_a_hotspot_and_its_worker_reads_the_safety_notes(
 
     today = f"{timezone.localdate():%Y-%m-%d}"
     expect(page.get_by_text("Size estimate added.")).to_be_visible()
-    expect(page.get_by_text(f"Estimated number: 60 ({today}, Mapping by peers)")).to_be_visible()
+    shown = formats.date_format(timezone.localdate())  # the page's one date format
+    expect(page.get_by_text(f"Estimated number: 60 ({shown}, Mapping by peers)")).to_be_visible()
 
     page.get_by_role("link", name="Assign a worker").click()
     expect(page.get_by_role("heading", name="Assign a worker to Harbour steps")).to_be_visible()

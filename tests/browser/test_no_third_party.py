@@ -10,7 +10,7 @@ from collections import deque
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -19,14 +19,13 @@ from playwright.sync_api import Browser, Page
 from members.models import Hotspot, Person, User
 from outreach.models import Partner, Referral
 from programmes.models import Need
+from tests.browser.crawl import same_site_links
 from tests.browser.login import current_code, log_in
 from tests.conftest import make_contact
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MAX_PAGES = 60
-# Links a crawler must not follow: they end the session, leave the site, or download a file.
-SKIP = ("logout", "/exit/", "export", "download", "end-sessions", "suspend", "/admin/")
 LOCAL_SCHEMES = {"data", "blob", "about"}
 
 
@@ -83,17 +82,10 @@ def crawl(browser: Browser, base: str, user: User, context_args: dict[str, Any])
                 target = urlsplit(source)
                 if target.scheme not in LOCAL_SCHEMES and target.netloc not in {origin, ""}:
                     foreign.append(f"{url} embeds {source}")
-            for href in page.eval_on_selector_all(
-                "a[href]:not([download])", "links => links.map(a => a.getAttribute('href'))"
-            ):
-                link = urldefrag(urljoin(page.url, href)).url
-                parts = urlsplit(link)
-                if parts.netloc != origin or parts.scheme not in {"http", "https"}:
-                    continue
-                if any(word in parts.path for word in SKIP) or link in seen:
-                    continue
-                seen.add(link)
-                queue.append(link)
+            for link in same_site_links(page, origin):
+                if link not in seen:
+                    seen.add(link)
+                    queue.append(link)
     finally:
         context.close()
     return {"pages": crawled, "requests": requests, "foreign": foreign + refused}

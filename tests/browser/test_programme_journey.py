@@ -112,7 +112,7 @@ def test_a_programme_from_a_priority_to_a_member_who_helps(
     phone.get_by_role("link", name="Legal advice nights").click()
 
     expect(phone.get_by_role("heading", name="Legal advice nights")).to_be_visible()
-    expect(phone.get_by_text("1 member on the planning committee")).to_be_visible()
+    expect(phone.get_by_text("1 member helps plan it")).to_be_visible()
     expect(phone.get_by_text(member.username, exact=True)).to_have_count(0)
     phone.get_by_role("button", name="I'll help").click()
     expect(phone.get_by_text("You said you will help. Thank you!")).to_be_visible()

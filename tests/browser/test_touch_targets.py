@@ -39,11 +39,11 @@ SMALL_TARGETS = """(target) => {
     const check = (c) => c && (c.type === 'checkbox' || c.type === 'radio');
     // A field's own label is not a target; a checkbox's or radio's is (it ticks the box).
     if (el.tagName === 'LABEL' && !check(el.control)) continue;
-    // Allowed: a link inside a sentence, i.e. whose parent is a paragraph. Making it 44 px
-    // tall would break the lines of the text around it; WCAG 2.5.8 exempts such inline
+    // Allowed: a link inside a sentence, i.e. in a paragraph or a field's help text. Making it
+    // 44 px tall would break the lines of the text around it; WCAG 2.5.8 exempts such inline
     // targets and GOV.UK keeps body-text links text-sized. A link anywhere else (a menu, a
-    // list group, a heading) is a target of its own and must be full size.
-    if (el.tagName === 'A' && el.parentElement.tagName === 'P') continue;
+    // list, a table, a heading) is a target of its own and must be full size.
+    if (el.tagName === 'A' && el.parentElement.closest('p, .form-text')) continue;
     if (check(el)) {
       // The target of a checkbox or radio is its row: the box together with its label.
       for (const label of el.labels) {

@@ -102,7 +102,7 @@ def test_the_list_shows_current_and_past_posts(
     assert "worker.test" in current and "1,000.00 a month" in current
     assert "20 hours a week" in current
     assert "worker.other" in past and "Volunteer" in past
-    assert "From 2025-01-01 to 2025-06-30" in past
+    assert "From 1 January 2025 to 30 June 2025" in past
     assert reverse("members:employment_edit", args=[post.pk]) in page
 
 

@@ -337,8 +337,8 @@ def test_the_erasure_page_explains_before_anything_is_sent(
     client_for: Any, member: User, own: Person
 ) -> None:
     body = client_for(member).get(reverse("members:erasure_request")).content.decode()
-    assert "cannot be undone" in body
-    assert "anonymous counts" in body
+    assert "You cannot undo this." in body
+    assert "counts with no name" in body
     assert not ErasureRequest.objects.exists()
 
 

@@ -420,10 +420,32 @@ def test_periods_from_the_filters(settings: Any) -> None:
 
 
 def test_a_chart_is_a_path_through_the_values_with_gaps() -> None:
-    chart = line_chart([0, 10, None, 5])
-    assert chart.path.startswith("M8.0 112.0 L")
+    chart = line_chart([0, 10, None, 5], ["Jan", "Feb", "Mar", "Apr"], percent=False)
+    assert chart.path.startswith(f"M{chart.left}.0 {chart.bottom}.0 L")
     assert chart.path.count("M") == 2  # the gap lifts the pen
     assert len(chart.dots) == 3
+    # Labelled axes: 0, half and a round top above the largest value; every third month and
+    # the last; the latest value beside its dot.
+    assert [t.label for t in chart.values] == ["0", "5", "10"]
+    assert [t.label for t in chart.months] == ["Jan", "Apr"]
+    assert chart.last is not None and chart.last.label == "5"
+
+
+def test_a_share_is_drawn_on_a_scale_to_100_percent() -> None:
+    """1 % coverage is a line along the bottom, not a spike to the top."""
+    chart = line_chart([0.01, 0.01], ["Nov", "Dec"], percent=True)
+    assert [t.label for t in chart.values] == ["0\u00a0%", "50\u00a0%", "100\u00a0%"]
+    bottom_to_top = chart.bottom - chart.top
+    assert all(chart.bottom - y < 0.02 * bottom_to_top for _x, y in chart.dots)
+    assert chart.last is not None and chart.last.label == "1\u00a0%"
+
+
+@pytest.mark.parametrize(
+    ("largest", "top"), [(0, 1), (1, 1), (3, 5), (7, 10), (12, 20), (180, 200)]
+)
+def test_the_count_scale_ends_on_a_round_number(largest: float, top: float) -> None:
+    chart = line_chart([0, largest], ["a", "b"], percent=False)
+    assert chart.values[-1].label == f"{top:g}"
 
 
 # --- Suppression in the export -----------------------------------------------------------------

@@ -166,7 +166,7 @@ def test_the_coordinators_list_shows_every_hotspot_with_its_facts(
     assert noted_hotspot.name in body and other_hotspot.name in body
     assert "Test district · Street" in body
     assert "Thursday to Saturday, 21:00 to 03:00" in body
-    assert "Estimated number: 40 (2025-01-15, Mapping by peers)" in body
+    assert "Estimated number: 40 (15 January 2025, Mapping by peers)" in body
     assert "1 active person" in body
     assert reverse("outreach:hotspot_edit", args=[noted_hotspot.pk]) in body
     assert NOTES not in body

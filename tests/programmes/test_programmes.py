@@ -359,7 +359,7 @@ def test_a_stage_records_the_community_and_its_committee(
     # Members see how many sit on the committee; coordinators see who.
     url = reverse("programmes:programme_detail", args=[programme.pk])
     seen_by_member = client_for(member).get(url).content.decode()
-    assert "2 members on the planning committee" in seen_by_member
+    assert "2 members help plan it" in seen_by_member
     assert voting_member.username not in seen_by_member
     seen_by_coordinator = client_for(coordinator).get(url).content.decode()
     assert voting_member.username in seen_by_coordinator
