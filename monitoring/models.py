@@ -162,3 +162,32 @@ class DashboardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_first} to {self.period_last} {self.filters}"
+
+
+class ReportMapping(models.Model):
+    """Where one figure of a report goes in the national health information system (DHIS2): set
+    by an administrator, by UID or by code (the push says which, DHIS2's idScheme). A figure
+    without one stops its report's export, naming it (monitoring.dhis2)."""
+
+    figure = models.CharField(_("figure"), max_length=60, unique=True)
+    data_set = models.CharField(_("data set"), max_length=50)
+    org_unit = models.CharField(_("organisation unit"), max_length=50)
+    data_element = models.CharField(_("data element"), max_length=50)
+    category_option_combo = models.CharField(_("category option combo"), max_length=50)
+    attribute_option_combo = models.CharField(
+        _("attribute option combo"), max_length=50, blank=True
+    )
+    adx_disaggregation = models.CharField(
+        _("ADX disaggregation"),
+        max_length=200,
+        blank=True,
+        help_text=_("Category codes and option codes for ADX, such as KP_TYPE=FSW HIV=KNOWN_POS."),
+    )
+
+    class Meta:
+        verbose_name = _("report mapping")
+        verbose_name_plural = _("report mappings")
+        ordering = ["figure"]
+
+    def __str__(self) -> str:
+        return self.figure

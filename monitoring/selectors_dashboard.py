@@ -82,7 +82,7 @@ def period_for(kind: str, month: date | None, first: date | None, last: date | N
 # The drawing's own units (it scales to the screen's width): room on the left for the values of
 # the vertical axis, below for the months.
 CHART_WIDTH, CHART_HEIGHT = 320, 150
-LEFT, RIGHT, TOP, BOTTOM = 44, 312, 12, 126
+LEFT, RIGHT, TOP, BOTTOM = 44, 300, 12, 126
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from monitoring.views import community_results, dashboard, feedback
+from monitoring.views import community_results, dashboard, feedback, reports
 
 app_name = "monitoring"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export/", dashboard.dashboard_export, name="dashboard_export"),
     path("dashboard/compute/", dashboard.dashboard_compute, name="dashboard_compute"),
+    # Reports owed to funders and the national system
+    path("reports/", reports.reports, name="reports"),
+    path("reports/download/", reports.report_download, name="report_download"),
     # Community results
     path("results/", community_results.community_results, name="community_results"),
 ]

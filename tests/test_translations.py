@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,3 +70,21 @@ def test_the_parser_sees_an_empty_and_a_fuzzy_entry() -> None:
         "One": (True, False),
         "Done": (False, False),
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "said"), [("es", "Has entrado como member.test."), ("fr", "Tu es connecté·e")]
+)
+def test_signing_in_speaks_as_the_project_does(
+    client: Any, member: Any, language: str, said: str
+) -> None:
+    """One register per language: allauth's own Spanish says "usted" ("Ha iniciado sesión"); its
+    messages are the project's (templates/account/messages), in "tú" and "tu"."""
+    from tests.conftest import PASSWORD
+
+    client.cookies["django_language"] = language
+    response = client.post(
+        "/accounts/login/", {"login": member.username, "password": PASSWORD}, follow=True
+    )
+    assert said in response.content.decode()

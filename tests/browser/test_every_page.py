@@ -1,7 +1,8 @@
 """Issue 17: every page each role reaches from its navigation, on a 360 x 740 phone, in English,
 Spanish and French, with the demo's data. One walk per language and role, breadth first from the
 home page over same-site links, each kind of page (its address with the numbers taken out) once.
-On each page it fails on:
+Folded sections (details) are opened first, so what they hold is checked too. On each page it
+fails on:
 
 - a control or link smaller than 44 x 44 CSS px (the allow-list: links inside a sentence, see
   test_touch_targets.SMALL_TARGETS);
@@ -159,6 +160,8 @@ def check_page(
     """What is wrong with the page as it is now; `names` are logins' usernames, shown as they
     are in every language ("coordinator" is a login of the demo as well as an English word)."""
     problems: list[str] = []
+    # What is folded is checked too: open every fold of the page (the menu is checked below).
+    page.evaluate("document.querySelectorAll('main details').forEach((d) => { d.open = true; })")
     small = page.evaluate(SMALL_TARGETS, TARGET)["small"]
     problems += [f"under {TARGET} px: {s}" for s in small]
     overflow = page.evaluate(

@@ -6,10 +6,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from common.periods import last_full_month, months_later
 from demo.management.commands.seed_demo import DEMO_PASSWORD
 from members.models import Person, PossibleDuplicate, User
 from members.uic import uic_hash
+from monitoring import indicators_trends
+from monitoring.indicators import Filters
+from monitoring.snapshots import latest
+from outreach.models import Contact, Referral
 from programmes import ballot_crypto, services
 from programmes.models import (
     CountedBallot,
@@ -133,3 +139,25 @@ def test_the_demo_round_being_prepared_waits_for_two_tellers_to_agree(seeded: No
     assert set(agreed) == {"coordinator", "worker.hill", "member.moon"}
     assert agreed["coordinator"] is not None
     assert agreed["worker.hill"] is None and agreed["member.moon"] is None
+
+
+def test_the_demo_has_a_year_worth_reading_on_the_dashboard(seeded: None) -> None:
+    """Issue 17: coverage of the last full month between about 40 and 90 % at every hotspot,
+    and a coverage trend with a figure for each of the last 12 months."""
+
+    month = last_full_month(timezone.localdate())
+    snapshot = latest(month, Filters())
+    assert snapshot is not None  # seed_demo computes the default view
+    coverage = snapshot.figures["coverage"]
+    shares = {g.label: g.numerator / g.denominator for g in coverage.groups}
+    assert len(shares) == 4, shares
+    assert all(0.4 <= share <= 0.9 for share in shares.values()), shares
+    months = [months_later(month.first, -n) for n in range(11, -1, -1)]
+    trend = indicators_trends.coverage_trend(months, Filters())
+    assert all(point.value and point.value > 0.3 for point in trend), trend
+
+
+def test_a_second_load_adds_nothing_to_the_year(seeded: None) -> None:
+    before = (Person.objects.count(), Contact.objects.count(), Referral.objects.count())
+    call_command("seed_demo")
+    assert (Person.objects.count(), Contact.objects.count(), Referral.objects.count()) == before

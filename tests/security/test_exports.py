@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 EXPORTS: dict[str, list[str]] = {
     "outreach:contact_export": ["format=rows", "format=aggregate"],
     "monitoring:dashboard_export": ["format=csv", "format=xlsx"],
+    "monitoring:report_download": ["format=json", "format=adx", "format=csv"],
     "members:own_data_download": [""],
     "mfa_download_recovery_codes": [""],
 }
@@ -104,7 +105,11 @@ def test_row_level_data_reaches_coordinators_only(
 
 def test_the_matrix_keeps_exports_to_coordinators() -> None:
     """The coordinator-only exports are GET-only and closed to every other role in AZ-1 too."""
-    for name in ("outreach:contact_export", "monitoring:dashboard_export"):
+    for name in (
+        "outreach:contact_export",
+        "monitoring:dashboard_export",
+        "monitoring:report_download",
+    ):
         for role in ROLES:
             want = "ok method" if role == "coordinator" else None
             if want:

@@ -1284,6 +1284,22 @@ MATRIX: dict[str, dict[str, Any]] = {
         "other_worker": "method denied",
         "coordinator": "method ok",
     },
+    # Aggregate reports for funders and DHIS2: coordinators, GET only.
+    "monitoring:reports": {
+        "anonymous": "login login",
+        "member": "denied method",
+        "worker": "denied method",
+        "other_worker": "denied method",
+        "coordinator": "ok method",
+    },
+    "monitoring:report_download": {
+        "query": "format=csv",
+        "anonymous": "login login",
+        "member": "denied method",
+        "worker": "denied method",
+        "other_worker": "denied method",
+        "coordinator": "ok method",
+    },
     "monitoring:community_results": {
         "anonymous": "login login",
         "member": "ok ok",

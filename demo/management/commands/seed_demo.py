@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.periods import last_full_month, months_later
+from demo.year import report_mappings, year_of_activity
 from members import services
 from members.models import Assignment, Employment, Hotspot, Person, Typology, User
 from members.uic import uic_hash
@@ -379,6 +380,8 @@ class Command(BaseCommand):
                 )
                 created += new
             created += self.outreach(users, hotspots)
+            created += year_of_activity(users, hotspots)
+            created += report_mappings()
             created += self.programmes(users)
             created += self.feedback(users)
         # What the daily job and the dispatcher would do: the inboxes show today's reminders.

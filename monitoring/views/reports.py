@@ -1,0 +1,117 @@
+"""The reports the organization owes, for coordinators: KP_PREV for a half of the financial year,
+previewed with its definition and counts (never a list of people), and downloaded as DHIS2 reads
+it (dataValueSets JSON, ADX, CSV) through the administrator's mappings."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.views.decorators.http import require_GET
+
+from common.periods import months_later
+from members.roles import LoggedInRequest, Role, role_required
+from monitoring import dhis2
+from monitoring.kp_prev import TESTING, TYPES, HalfYear, KpPrev, kp_prev, last_half_years
+
+HALVES_OFFERED = 4
+DOWNLOADS = {
+    "json": ("application/json", "json"),
+    "adx": ("application/adx+xml", "xml"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    cells: list[tuple[str, int]]  # each testing status and its count
+    total: int
+
+
+def _half(request: LoggedInRequest) -> tuple[HalfYear, list[HalfYear]]:
+    """The half-year asked for (?half=its first day) among those offered; by default the last."""
+    halves = last_half_years(timezone.localdate(), HALVES_OFFERED)
+    asked = request.GET.get("half", "")
+    for half in halves:
+        if half.first.isoformat() == asked:
+            return half, halves
+    if asked:
+        raise Http404
+    return halves[0], halves
+
+
+def _lines(report: KpPrev) -> list[Line]:
+    return [
+        Line(
+            str(label),
+            [(str(name), report.cells[(kind, s)]) for s, name in TESTING.items()],
+            report.by_type(kind),
+        )
+        for kind, label in TYPES.items()
+    ]
+
+
+@require_GET
+@role_required(Role.COORDINATOR)
+def reports(request: LoggedInRequest) -> HttpResponse:
+    """Eight queries for the report and one for the mappings, whatever the data."""
+    half, halves = _half(request)
+    report = kp_prev(half)
+    mapped = dhis2.mappings()
+    missing = [v.figure for v in dhis2.kp_prev_values(report) if v.figure not in mapped]
+    return render(
+        request,
+        "monitoring/reports.html",
+        {
+            "half": half,
+            "half_label": half_label(half),
+            "halves": [(h.first.isoformat(), half_label(h)) for h in halves],
+            "report": report,
+            "lines": _lines(report),
+            "small": settings.SMALL_CELL_MIN,
+            "missing": missing,
+        },
+    )
+
+
+@require_GET
+@role_required(Role.COORDINATOR)
+def report_download(request: LoggedInRequest) -> HttpResponse:
+    """The file for DHIS2 of ?half= in ?format= json, adx or csv."""
+    kind = request.GET.get("format", "")
+    if kind not in DOWNLOADS:
+        raise Http404
+    half, _halves = _half(request)
+    values = dhis2.kp_prev_values(kp_prev(half))
+    today = timezone.localdate()
+    try:
+        period = dhis2.dhis2_period(half)
+        if kind == "json":
+            data = dhis2.data_value_set(values, dhis2.mappings(), period, today)
+            body = json.dumps(data, indent=2)
+        elif kind == "adx":
+            body = dhis2.adx(values, dhis2.mappings(), dhis2.adx_period(half), today)
+        else:
+            body = dhis2.data_values_csv(values, dhis2.mappings(), period)
+    except (dhis2.MissingMapping, ValueError) as refused:
+        messages.error(request, str(refused))
+        return redirect(f"{reverse('monitoring:reports')}?half={half.first.isoformat()}")
+    content_type, extension = DOWNLOADS[kind]
+    response = HttpResponse(body, content_type=content_type)
+    # A neutral name: a downloads folder tells nothing about what the file holds.
+    response["Content-Disposition"] = f'attachment; filename="report-{period}.{extension}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def half_label(half: HalfYear) -> str:
+    """April 2026 to September 2026 (an en dash between them), in the page's language."""
+    last = months_later(half.first, 5)
+    return " \u2013 ".join(formats.date_format(d, "YEAR_MONTH_FORMAT") for d in (half.first, last))
