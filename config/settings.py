@@ -206,6 +206,13 @@ INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 RESET_CODE_HOURS = env.int("RESET_CODE_HOURS", default=24)
 # Counts under this are hidden in exports and subgroup figures (small-cell suppression).
 SMALL_CELL_MIN = env.int("SMALL_CELL_MIN", default=5)
+# The national health information system that takes the reports (DHIS2): its address and a login
+# allowed to import data values. Empty: the reports page offers the files only.
+DHIS2_URL = env.str("DHIS2_URL", default="")
+DHIS2_USERNAME = env.str("DHIS2_USERNAME", default="")
+DHIS2_PASSWORD = env.str("DHIS2_PASSWORD", default="")
+# How the report mappings name things in DHIS2: "code" or "uid".
+DHIS2_ID_SCHEME = env.str("DHIS2_ID_SCHEME", default="code")
 # The month the reporting year starts (reach is counted once a year): 10 is 1 October.
 REPORTING_YEAR_START_MONTH = env.int("REPORTING_YEAR_START_MONTH", default=10)
 # Seconds a dashboard snapshot is shown before fresh figures are asked for (monitoring.snapshots).

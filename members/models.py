@@ -359,6 +359,7 @@ class AccessLog(models.Model):
         END_SESSIONS = "end_sessions", _("Ended all sessions")
         SUSPEND = "suspend", _("Suspended the login")
         REACTIVATE = "reactivate", _("Reactivated the login")
+        REPORT = "report", _("Sent a report to DHIS2")
 
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     # About a person's record, or about a login (suspended, reactivated, ...), or both.

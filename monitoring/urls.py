@@ -21,6 +21,7 @@ urlpatterns = [
     # Reports owed to funders and the national system
     path("reports/", reports.reports, name="reports"),
     path("reports/download/", reports.report_download, name="report_download"),
+    path("reports/send/", reports.report_send, name="report_send"),
     # Community results
     path("results/", community_results.community_results, name="community_results"),
 ]

@@ -45,7 +45,7 @@ _LINKS: dict[str, tuple[str, bool]] = {
     Kind.ROUND_CLOSING: ("programmes:round_list", False),
     Kind.RESULTS_OUT: ("programmes:round_list", False),
     Kind.COVERAGE_ALERT: ("monitoring:dashboard", False),
-    Kind.MONTHLY_REPORT: ("monitoring:dashboard", False),
+    Kind.MONTHLY_REPORT: ("monitoring:reports", False),
     Kind.TELLER_DUTY: ("programmes:round_teller", True),
 }
 

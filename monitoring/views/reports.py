@@ -4,8 +4,10 @@ it (dataValueSets JSON, ADX, CSV) through the administrator's mappings."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,11 +15,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from common.periods import months_later
+from members.models import AccessLog
 from members.roles import LoggedInRequest, Role, role_required
-from monitoring import dhis2
+from members.services import access_log_write
+from monitoring import dhis2, dhis2_push
 from monitoring.kp_prev import TESTING, TYPES, HalfYear, KpPrev, kp_prev, last_half_years
 
 HALVES_OFFERED = 4
@@ -35,10 +40,9 @@ class Line:
     total: int
 
 
-def _half(request: LoggedInRequest) -> tuple[HalfYear, list[HalfYear]]:
-    """The half-year asked for (?half=its first day) among those offered; by default the last."""
+def _half(asked: str) -> tuple[HalfYear, list[HalfYear]]:
+    """The half-year asked for (its first day) among those offered; by default the last."""
     halves = last_half_years(timezone.localdate(), HALVES_OFFERED)
-    asked = request.GET.get("half", "")
     for half in halves:
         if half.first.isoformat() == asked:
             return half, halves
@@ -58,27 +62,69 @@ def _lines(report: KpPrev) -> list[Line]:
     ]
 
 
+def _page(half: HalfYear, halves: list[HalfYear]) -> dict[str, Any]:
+    report = kp_prev(half)
+    mapped = dhis2.mappings()
+    missing = [v.figure for v in dhis2.kp_prev_values(report) if v.figure not in mapped]
+    return {
+        "half": half,
+        "half_label": half_label(half),
+        "halves": [(h.first.isoformat(), half_label(h)) for h in halves],
+        "report": report,
+        "lines": _lines(report),
+        "small": settings.SMALL_CELL_MIN,
+        "missing": missing,
+        "dhis2": dhis2_push.configured(),
+    }
+
+
 @require_GET
 @role_required(Role.COORDINATOR)
 def reports(request: LoggedInRequest) -> HttpResponse:
     """Eight queries for the report and one for the mappings, whatever the data."""
-    half, halves = _half(request)
-    report = kp_prev(half)
-    mapped = dhis2.mappings()
-    missing = [v.figure for v in dhis2.kp_prev_values(report) if v.figure not in mapped]
-    return render(
-        request,
-        "monitoring/reports.html",
-        {
-            "half": half,
-            "half_label": half_label(half),
-            "halves": [(h.first.isoformat(), half_label(h)) for h in halves],
-            "report": report,
-            "lines": _lines(report),
-            "small": settings.SMALL_CELL_MIN,
-            "missing": missing,
-        },
-    )
+    half, halves = _half(request.GET.get("half", ""))
+    return render(request, "monitoring/reports.html", _page(half, halves))
+
+
+def _body(half: HalfYear) -> tuple[str, dict[str, object]]:
+    """The half-year's period name and dataValueSets body (MissingMapping, ValueError)."""
+    period = dhis2.dhis2_period(half)
+    values = dhis2.kp_prev_values(kp_prev(half))
+    return period, dhis2.data_value_set(values, dhis2.mappings(), period, timezone.localdate())
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def report_send(request: LoggedInRequest) -> HttpResponse:
+    """Check with DHIS2 (a dry run: nothing is saved there), then send the same figures: the
+    digest of the checked body must match what is sent, or the figures changed meanwhile."""
+    half, halves = _half(request.POST.get("half", ""))
+    back = f"{reverse('monitoring:reports')}?half={half.first.isoformat()}"
+    sending = request.POST.get("step") == "send"
+    try:
+        period, body = _body(half)
+    except (dhis2.MissingMapping, ValueError) as refused:
+        messages.error(request, str(refused))
+        return redirect(back)
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    if sending and request.POST.get("digest") != digest:
+        messages.error(request, _("The figures changed since the check: check them again."))
+        return redirect(back)
+    try:
+        summary = dhis2_push.push(body, dry_run=not sending)
+    except dhis2_push.PushFailed as failed:
+        messages.error(request, str(failed))
+        return redirect(back)
+    if sending:
+        access_log_write(
+            actor=request.user,
+            login=request.user,
+            action=AccessLog.Action.REPORT,
+            detail=f"KP_PREV {period} sha256:{digest[:16]} {summary}",
+        )
+    page = _page(half, halves)
+    page.update({"summary": summary, "sent": sending, "digest": digest})
+    return render(request, "monitoring/reports.html", page)
 
 
 @require_GET
@@ -88,7 +134,7 @@ def report_download(request: LoggedInRequest) -> HttpResponse:
     kind = request.GET.get("format", "")
     if kind not in DOWNLOADS:
         raise Http404
-    half, _halves = _half(request)
+    half, _halves = _half(request.GET.get("half", ""))
     values = dhis2.kp_prev_values(kp_prev(half))
     today = timezone.localdate()
     try:

@@ -4,7 +4,7 @@ downloaded as DHIS2 reads it; a missing mapping says which figures lack one."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -12,9 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from demo.year import report_mappings
-from members.models import Person, User
+from members.models import Person, Reminder, User
 from monitoring.kp_prev import last_half_years
 from monitoring.models import ReportMapping
+from reminders.planning import plan_monthly_report
+from reminders.views import reminder_link
 from tests.conftest import make_contact
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +86,11 @@ def test_the_page_takes_the_same_queries_however_many_people(
     client.get(reverse("monitoring:reports"))
     with django_assert_max_num_queries(20):
         client.get(reverse("monitoring:reports"))
+
+
+def test_the_monthly_reminder_leads_to_the_reports(coordinator: User) -> None:
+    """Beat's monthly reminder (reminders.planning.plan_monthly_report) opens this page; nothing
+    is ever sent to DHIS2 without a coordinator confirming there."""
+    assert plan_monthly_report(date(2026, 12, 1)) == 1
+    reminder = Reminder.objects.get(user=coordinator, kind=Reminder.Kind.MONTHLY_REPORT)
+    assert reminder_link(reminder) == reverse("monitoring:reports")

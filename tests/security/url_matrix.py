@@ -1300,6 +1300,15 @@ MATRIX: dict[str, dict[str, Any]] = {
         "other_worker": "denied method",
         "coordinator": "ok method",
     },
+    # Checks and sends a report to the configured DHIS2: coordinators, POST only. Without
+    # DHIS2_URL it says so (a message) and leads back to the reports page.
+    "monitoring:report_send": {
+        "anonymous": "login login",
+        "member": "method denied",
+        "worker": "method denied",
+        "other_worker": "method denied",
+        "coordinator": "method ok",
+    },
     "monitoring:community_results": {
         "anonymous": "login login",
         "member": "ok ok",
