@@ -18,9 +18,10 @@ from demo.scale_words import NICKNAMES
 from members import services
 from members.models import Hotspot, Person, User
 from members.uic import uic_hash
-from monitoring.dhis2 import kp_prev_figure
+from monitoring.dhis2 import kp_prev_figure, programme_figure
 from monitoring.kp_prev import TESTING, TYPES
 from monitoring.models import ReportMapping
+from monitoring.programme_report import FIGURES
 from outreach.models import Contact, Partner, Referral
 
 SEED = 2026
@@ -140,8 +141,8 @@ def _referrals(rng: random.Random, contacts: list[Contact]) -> int:
 
 
 def report_mappings() -> int:
-    """Where each KP_PREV figure would go in a national system, with made-up codes, so the demo's
-    reports page offers its downloads (an administrator sets the real ones)."""
+    """Where each figure of the reports would go in a national system, with made-up codes, so the
+    demo's reports page offers its downloads (an administrator sets the real ones)."""
     created = 0
     for kind in TYPES:
         for status in TESTING:
@@ -156,4 +157,15 @@ def report_mappings() -> int:
                 },
             )
             created += new
+    for name in FIGURES:
+        _, new = ReportMapping.objects.get_or_create(
+            figure=programme_figure(name),
+            defaults={
+                "data_set": "DEMO_PROGRAMME_DATASET",
+                "org_unit": "DEMO_DISTRICT",
+                "data_element": f"DEMO_{name.upper()}",
+                "category_option_combo": "DEMO_DEFAULT",
+            },
+        )
+        created += new
     return created

@@ -13,8 +13,9 @@ from xml.etree import ElementTree as ET
 
 from django.utils.translation import gettext as _
 
-from monitoring.kp_prev import TESTING, TYPES, HalfYear, KpPrev
+from monitoring.kp_prev import TESTING, TYPES, HalfYear, KpPrev, kp_prev
 from monitoring.models import ReportMapping
+from monitoring.programme_report import FIGURES, programme_figures
 
 ADX_NAMESPACE = "urn:ihe:qrph:adx:2015"
 
@@ -48,6 +49,26 @@ def kp_prev_values(report: KpPrev) -> list[Value]:
         for kind in TYPES
         for status in TESTING
     ]
+
+
+def programme_figure(name: str) -> str:
+    """The name of one of the programme's figures in the mappings: PROGRAMME/contacts."""
+    return f"PROGRAMME/{name}"
+
+
+def programme_values(figures: Mapping[str, int]) -> list[Value]:
+    return [Value(programme_figure(name), figures[name]) for name in FIGURES]
+
+
+# The reports, by the name the page and its addresses use.
+REPORTS = ("kp_prev", "programme")
+
+
+def report_values(report: str, half: HalfYear) -> list[Value]:
+    """A report's figures for a half-year, as DHIS2 takes them."""
+    if report == "programme":
+        return programme_values(programme_figures(half))
+    return kp_prev_values(kp_prev(half))
 
 
 def dhis2_period(half: HalfYear) -> str:

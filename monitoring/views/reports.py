@@ -24,8 +24,10 @@ from members.roles import LoggedInRequest, Role, role_required
 from members.services import access_log_write
 from monitoring import dhis2, dhis2_push
 from monitoring.kp_prev import TESTING, TYPES, HalfYear, KpPrev, kp_prev, last_half_years
+from monitoring.programme_report import FIGURES, programme_figures
 
 HALVES_OFFERED = 4
+REPORT_SENT = AccessLog.Action.REPORT
 DOWNLOADS = {
     "json": ("application/json", "json"),
     "adx": ("application/adx+xml", "xml"),
@@ -64,8 +66,15 @@ def _lines(report: KpPrev) -> list[Line]:
 
 def _page(half: HalfYear, halves: list[HalfYear]) -> dict[str, Any]:
     report = kp_prev(half)
+    programme = programme_figures(half)
     mapped = dhis2.mappings()
-    missing = [v.figure for v in dhis2.kp_prev_values(report) if v.figure not in mapped]
+    values = {
+        "kp_prev": dhis2.kp_prev_values(report),
+        "programme": dhis2.programme_values(programme),
+    }
+    missing = {
+        name: [v.figure for v in vs if v.figure not in mapped] for name, vs in values.items()
+    }
     return {
         "half": half,
         "half_label": half_label(half),
@@ -73,7 +82,11 @@ def _page(half: HalfYear, halves: list[HalfYear]) -> dict[str, Any]:
         "report": report,
         "lines": _lines(report),
         "small": settings.SMALL_CELL_MIN,
-        "missing": missing,
+        "missing": missing["kp_prev"],
+        "programme": [
+            (label, definition, programme[n]) for n, (label, definition) in FIGURES.items()
+        ],
+        "programme_missing": missing["programme"],
         "dhis2": dhis2_push.configured(),
     }
 
@@ -86,10 +99,16 @@ def reports(request: LoggedInRequest) -> HttpResponse:
     return render(request, "monitoring/reports.html", _page(half, halves))
 
 
-def _body(half: HalfYear) -> tuple[str, dict[str, object]]:
+def _report(asked: str) -> str:
+    if asked and asked not in dhis2.REPORTS:
+        raise Http404
+    return asked or dhis2.REPORTS[0]
+
+
+def _body(report: str, half: HalfYear) -> tuple[str, dict[str, object]]:
     """The half-year's period name and dataValueSets body (MissingMapping, ValueError)."""
     period = dhis2.dhis2_period(half)
-    values = dhis2.kp_prev_values(kp_prev(half))
+    values = dhis2.report_values(report, half)
     return period, dhis2.data_value_set(values, dhis2.mappings(), period, timezone.localdate())
 
 
@@ -99,10 +118,11 @@ def report_send(request: LoggedInRequest) -> HttpResponse:
     """Check with DHIS2 (a dry run: nothing is saved there), then send the same figures: the
     digest of the checked body must match what is sent, or the figures changed meanwhile."""
     half, halves = _half(request.POST.get("half", ""))
+    report = _report(request.POST.get("report", ""))
     back = f"{reverse('monitoring:reports')}?half={half.first.isoformat()}"
     sending = request.POST.get("step") == "send"
     try:
-        period, body = _body(half)
+        period, body = _body(report, half)
     except (dhis2.MissingMapping, ValueError) as refused:
         messages.error(request, str(refused))
         return redirect(back)
@@ -115,15 +135,11 @@ def report_send(request: LoggedInRequest) -> HttpResponse:
     except dhis2_push.PushFailed as failed:
         messages.error(request, str(failed))
         return redirect(back)
-    if sending:
-        access_log_write(
-            actor=request.user,
-            login=request.user,
-            action=AccessLog.Action.REPORT,
-            detail=f"KP_PREV {period} sha256:{digest[:16]} {summary}",
-        )
+    if sending:  # who, when, the period, a hash of what was sent, and DHIS2's summary
+        detail = f"{report.upper()} {period} sha256:{digest[:16]} {summary}"
+        access_log_write(actor=request.user, login=request.user, action=REPORT_SENT, detail=detail)
     page = _page(half, halves)
-    page.update({"summary": summary, "sent": sending, "digest": digest})
+    page.update({"summary": summary, "sent": sending, "digest": digest, "sent_report": report})
     return render(request, "monitoring/reports.html", page)
 
 
@@ -135,7 +151,8 @@ def report_download(request: LoggedInRequest) -> HttpResponse:
     if kind not in DOWNLOADS:
         raise Http404
     half, _halves = _half(request.GET.get("half", ""))
-    values = dhis2.kp_prev_values(kp_prev(half))
+    report = _report(request.GET.get("report", ""))
+    values = dhis2.report_values(report, half)
     today = timezone.localdate()
     try:
         period = dhis2.dhis2_period(half)
@@ -152,7 +169,8 @@ def report_download(request: LoggedInRequest) -> HttpResponse:
     content_type, extension = DOWNLOADS[kind]
     response = HttpResponse(body, content_type=content_type)
     # A neutral name: a downloads folder tells nothing about what the file holds.
-    response["Content-Disposition"] = f'attachment; filename="report-{period}.{extension}"'
+    name = f"report-{dhis2.REPORTS.index(report) + 1}-{period}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
 

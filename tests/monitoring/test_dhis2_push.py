@@ -82,7 +82,7 @@ def test_conflicts_are_a_failure_in_plain_words(
     assert "DHIS2 would not take every figure: nothing is sent." in page
     assert "1 not taken" in page
     assert "BAD_ELEMENT: Data element not found or not accessible" in page
-    assert "Send these figures to DHIS2" not in page  # no send after a failed check
+    assert "Send KP_PREV to DHIS2" not in page  # no send after a failed check
 
 
 def test_a_send_with_other_figures_than_checked_is_refused(
@@ -119,6 +119,22 @@ def test_the_page_offers_sending_only_with_a_dhis2_set_up(
 ) -> None:
     client = client_for(coordinator)
     settings.DHIS2_URL = ""
-    assert "Check with DHIS2" not in client.get(reverse("monitoring:reports")).content.decode()
+    page = client.get(reverse("monitoring:reports")).content.decode()
+    assert "Check KP_PREV with DHIS2" not in page
     settings.DHIS2_URL = "https://dhis2.example.org"
-    assert "Check with DHIS2" in client.get(reverse("monitoring:reports")).content.decode()
+    page = client.get(reverse("monitoring:reports")).content.decode()
+    assert "Check KP_PREV with DHIS2" in page
+    assert "Check the programme's figures with DHIS2" in page
+
+
+def test_the_programmes_figures_are_checked_and_sent_on_their_own(
+    client_for: Any, coordinator: User, server: FakeDhis2, half: str
+) -> None:
+    client = client_for(coordinator)
+    data = {"half": half, "step": "check", "report": "programme"}
+    checked = client.post(reverse("monitoring:report_send"), data).content.decode()
+    assert "8 new, 0 updated." in checked
+    assert server.requests[-1]["body"]["dataSet"] == "DEMO_PROGRAMME_DATASET"
+    contacts = {v["dataElement"]: v["value"] for v in server.requests[-1]["body"]["dataValues"]}
+    assert contacts["DEMO_CONTACTS"] == "1"
+    assert "Send the programme's figures to DHIS2" in checked
