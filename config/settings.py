@@ -11,6 +11,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config import keys
+
 # --- Paths and environment -------------------------------------------------------------------
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,7 +27,7 @@ if ENV_FILE.is_file():
 # --- Core ------------------------------------------------------------------------------------
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY")  # no default anywhere: a missing secret fails at start
+SECRET_KEY = keys.secret(env, "SECRET_KEY")  # no default anywhere: a missing one stops the start
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -181,16 +183,16 @@ MFA_TOTP_ISSUER = env.str("SITE_NAME", default="Community portal")
 # code typed as the period turns should not fail. Replays stay refused.
 MFA_TOTP_TOLERANCE = 1
 # Fernet keys, newest first, for the TOTP secrets and recovery-code seeds allauth stores.
-MFA_ENCRYPTION_KEYS = env.list("MFA_ENCRYPTION_KEYS")
+MFA_ENCRYPTION_KEYS = keys.fernet_keys(env, "MFA_ENCRYPTION_KEYS")
 
 
 # --- People's data ---------------------------------------------------------------------------
 
 # Fernet keys, newest first, for contact details and notes (`manage.py rotate_field_keys`
 # re-encrypts everything under the first one).
-FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+FIELD_ENCRYPTION_KEYS = keys.fernet_keys(env, "FIELD_ENCRYPTION_KEYS")
 # The key of the keyed hash of people's codes. Changing it makes every code unfindable.
-UIC_HMAC_KEY = env.str("UIC_HMAC_KEY")
+UIC_HMAC_KEY = keys.secret(env, "UIC_HMAC_KEY")
 # The parts of a person's code, in order (members.uic.PARTS lists the possible ones).
 UIC_RECIPE = env.list("UIC_RECIPE", default=["mother", "father", "birth_order", "birth_year"])
 # How long an outreach worker may see a person outside their hotspots after giving a reason.
