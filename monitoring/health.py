@@ -9,10 +9,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 from kombu import Connection
 
+from members.models import Reminder
 from monitoring.models import Heartbeat
 
 logger = logging.getLogger(__name__)
@@ -63,3 +64,12 @@ def broker_state() -> str:
         logger.warning("health: broker check failed", exc_info=True)
         return "error"
     return "ok"
+
+
+def oldest_reminder_waiting() -> datetime | None:
+    """Since when the oldest reminder due to go out has waited; None when none waits. One query:
+    a long wait means the dispatcher (the worker) or the mail server is stuck."""
+    waiting = Reminder.objects.filter(
+        status=Reminder.Status.PENDING, send_after__lte=timezone.now()
+    ).aggregate(since=Min("send_after"))
+    return waiting["since"]

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from typing import Any
 from unittest import mock
 
 import pytest
 from django.db import OperationalError
 from django.urls import reverse
+from django.utils import timezone
 
+from members.models import Reminder
 from monitoring.models import Heartbeat
 from monitoring.tasks import heartbeat
 
@@ -23,7 +26,13 @@ def file_broker(settings: Any, tmp_path: Any) -> None:
 def test_it_reports_database_and_broker(client: Any, file_broker: None) -> None:
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok", "heartbeat": None}
+    assert response.json() == {
+        "database": "ok",
+        "broker": "ok",
+        "heartbeat": None,
+        "heartbeat_age_seconds": None,
+        "oldest_reminder_waiting_seconds": None,
+    }
 
 
 def test_it_shows_when_the_periodic_job_last_ran(client: Any, file_broker: None) -> None:
@@ -52,3 +61,26 @@ def test_a_missing_broker_is_reported_but_the_site_stays_up(client: Any, setting
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL")
 def test_a_running_redis_is_reported_ok(client: Any) -> None:
     assert client.get(reverse("healthz")).json()["broker"] == "ok"
+
+
+def test_it_says_how_old_the_heartbeat_and_the_oldest_waiting_reminder_are(
+    client: Any, file_broker: None, member: Any
+) -> None:
+    """What an operator alerts on (README): a heartbeat minutes old, a reminder waiting long."""
+    heartbeat.delay()
+    Heartbeat.objects.update(last_run_at=timezone.now() - timedelta(minutes=10))
+    Reminder.objects.create(
+        user=member,
+        kind=Reminder.Kind.ROUND_OPENED,
+        due_on=timezone.localdate(),
+        send_after=timezone.now() - timedelta(hours=2),
+    )
+    Reminder.objects.create(  # not due yet: not waiting
+        user=member,
+        kind=Reminder.Kind.RESULTS_OUT,
+        due_on=timezone.localdate(),
+        send_after=timezone.now() + timedelta(hours=5),
+    )
+    body = client.get(reverse("healthz")).json()
+    assert 600 <= body["heartbeat_age_seconds"] < 660
+    assert 7200 <= body["oldest_reminder_waiting_seconds"] < 7260
