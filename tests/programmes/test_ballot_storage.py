@@ -238,7 +238,8 @@ def test_after_the_count_no_data_file_holds_a_ciphertext(
     services.round_open(round=round_)
     ids = option_ids(round_)
     rng = random.Random(voters)
-    cast_all(round_, members, [[ids[i] for i in rng.choice(COMBINATIONS)] for _ in members])
+    cast = [[ids[i] for i in rng.choice(COMBINATIONS)] for _ in members]
+    cast_all(round_, members, cast)
     sealed = list(sealed_by_tracker(round_).values())
     assert len(sealed) == voters
 
@@ -275,6 +276,22 @@ def test_after_the_count_no_data_file_holds_a_ciphertext(
     stored = counted_in_order(round_, "ctid")
     assert len(stored) == voters
     assert all(jsonb_array(picked) in written for picked in stored)
+    # Nor does the order the counted ballots are stored in follow the casts, here too (a
+    # snapshot held, 500 ballots): as many ballots sit where the same choices were cast, forwards
+    # or backwards, as chance gives, and no more.
+    assert_not_in_cast_order([tuple(sorted(c)) for c in cast], stored)
+
+
+def assert_not_in_cast_order(cast: list[tuple[int, ...]], stored: list[tuple[int, ...]]) -> None:
+    """Choices repeat here, so no rank correlation: the ballots in the same place as a cast with
+    the same choices, against what a random order gives (5 standard deviations)."""
+    n = len(cast)
+    chance = sum((cast.count(c) / n) ** 2 for c in set(cast))
+    limit = n * chance + 5 * math.sqrt(n * chance * (1 - chance)) + 1
+    forwards = sum(a == b for a, b in zip(cast, stored, strict=True))
+    backwards = sum(a == b for a, b in zip(reversed(cast), stored, strict=True))
+    assert forwards <= limit, f"{forwards} of {n} stored where cast (chance: {n * chance:.0f})"
+    assert backwards <= limit, f"{backwards} of {n} stored in reverse cast order"
 
 
 # --- 4. No order tied to the cast order --------------------------------------------------------
