@@ -1,6 +1,7 @@
-"""The reports the organization owes, for coordinators: KP_PREV for a half of the financial year,
-previewed with its definition and counts (never a list of people), and downloaded as DHIS2 reads
-it (dataValueSets JSON, ADX, CSV) through the administrator's mappings."""
+"""The reports the organization owes, for coordinators: KP_PREV and the programme's own figures for
+a half of the financial year, previewed with their definitions and counts (never a list of
+people), downloaded as DHIS2 reads them (dataValueSets JSON, ADX, CSV) through the administrator's
+mappings, and sent to the configured DHIS2 after a dry run the coordinator reads."""
 
 from __future__ import annotations
 
@@ -94,7 +95,8 @@ def _page(half: HalfYear, halves: list[HalfYear]) -> dict[str, Any]:
 @require_GET
 @role_required(Role.COORDINATOR)
 def reports(request: LoggedInRequest) -> HttpResponse:
-    """Eight queries for the report and one for the mappings, whatever the data."""
+    """Eight queries for KP_PREV, three for the programme's figures and one for the mappings,
+    whatever the data."""
     half, halves = _half(request.GET.get("half", ""))
     return render(request, "monitoring/reports.html", _page(half, halves))
 
