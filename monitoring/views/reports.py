@@ -155,16 +155,15 @@ def report_download(request: LoggedInRequest) -> HttpResponse:
     half, _halves = _half(request.GET.get("half", ""))
     report = _report(request.GET.get("report", ""))
     values = dhis2.report_values(report, half)
-    today = timezone.localdate()
+    mapped, today = dhis2.mappings(), timezone.localdate()
     try:
         period = dhis2.dhis2_period(half)
         if kind == "json":
-            data = dhis2.data_value_set(values, dhis2.mappings(), period, today)
-            body = json.dumps(data, indent=2)
+            body = json.dumps(dhis2.data_value_set(values, mapped, period, today), indent=2)
         elif kind == "adx":
-            body = dhis2.adx(values, dhis2.mappings(), dhis2.adx_period(half), today)
+            body = dhis2.adx(values, mapped, dhis2.adx_period(half), today)
         else:
-            body = dhis2.data_values_csv(values, dhis2.mappings(), period)
+            body = dhis2.data_values_csv(values, mapped, period)
     except (dhis2.MissingMapping, ValueError) as refused:
         messages.error(request, str(refused))
         return redirect(f"{reverse('monitoring:reports')}?half={half.first.isoformat()}")

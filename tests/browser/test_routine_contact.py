@@ -35,6 +35,13 @@ class Thumb:
         self.taps += 1
 
 
+def due_on_my_week(page: Page, base: str, worker: User) -> Locator:
+    """Logged in on a 360 x 740 phone, the list of people due on My week."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    log_in_to_my_week(page, base, worker)
+    return page.get_by_role("region", name="People due a one-to-one contact")
+
+
 def log_in_to_my_week(page: Page, base: str, worker: User) -> None:
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username").fill(worker.username)
@@ -61,10 +68,8 @@ def met_before(person: Person, outreach_worker: User) -> Contact:
 def test_a_routine_contact_from_my_week_takes_at_most_four_taps_and_no_scroll(
     page: Page, live_server: Any, outreach_worker: User, person: Person, met_before: Contact
 ) -> None:
-    page.set_viewport_size({"width": 360, "height": 740})
-    log_in_to_my_week(page, live_server.url, outreach_worker)
+    due = due_on_my_week(page, live_server.url, outreach_worker)
     thumb = Thumb(page)
-    due = page.get_by_role("region", name="People due a one-to-one contact")
     thumb.tap(due.get_by_role("link", name="Sunny"))
     expect(page.get_by_role("heading", name="Log a contact", level=1)).to_be_visible()
     thumb.tap(page.get_by_role("button", name="Give the suggested 20 male condoms and save"))
@@ -89,10 +94,8 @@ def test_a_routine_contact_from_my_week_takes_at_most_four_taps_and_no_scroll(
 def test_same_as_last_time_gives_what_was_given_last_time(
     page: Page, live_server: Any, outreach_worker: User, person: Person, met_before: Contact
 ) -> None:
-    page.set_viewport_size({"width": 360, "height": 740})
-    log_in_to_my_week(page, live_server.url, outreach_worker)
+    due = due_on_my_week(page, live_server.url, outreach_worker)
     thumb = Thumb(page)
-    due = page.get_by_role("region", name="People due a one-to-one contact")
     thumb.tap(due.get_by_role("link", name="Sunny"))
     same = page.get_by_role("button", name="Give the same as last time and save")
     expect(same).to_contain_text("10 male condoms, 5 lubricant sachets")
@@ -106,9 +109,7 @@ def test_the_details_still_take_any_answers(
     page: Page, live_server: Any, outreach_worker: User, person: Person, met_before: Contact
 ) -> None:
     """The folded sections open, and the full form saves what was chosen."""
-    page.set_viewport_size({"width": 360, "height": 740})
-    log_in_to_my_week(page, live_server.url, outreach_worker)
-    due = page.get_by_role("region", name="People due a one-to-one contact")
+    due = due_on_my_week(page, live_server.url, outreach_worker)
     due.get_by_role("link", name="Sunny").click()
     page.get_by_role("radio", name="Phone").check()
     page.get_by_role("button", name="More female condoms").click()
