@@ -27,7 +27,13 @@ class BenchError(Exception):
     """The run cannot go on: a page answered wrongly, a step failed. Said loudly, exit 1."""
 
 
-SECRETS = ("SECRET_KEY", "UIC_HMAC_KEY", "FIELD_ENCRYPTION_KEYS", "MFA_ENCRYPTION_KEYS")
+SECRETS = (
+    "SECRET_KEY",
+    "UIC_HMAC_KEY",
+    "IDENTIFIER_HMAC_KEY",
+    "FIELD_ENCRYPTION_KEYS",
+    "MFA_ENCRYPTION_KEYS",
+)
 # The keys of the benchmark database, kept so that a later run can reuse its data: encrypted
 # fields and code hashes are only readable with the keys they were made with.
 KEYS_FILE = BASE_DIR / "var" / "bench-keys.json"
@@ -40,6 +46,7 @@ def make_keys() -> dict[str, str]:
     return {
         "SECRET_KEY": secrets.token_urlsafe(50),
         "UIC_HMAC_KEY": secrets.token_urlsafe(32),
+        "IDENTIFIER_HMAC_KEY": secrets.token_urlsafe(32),
         "FIELD_ENCRYPTION_KEYS": fernet(),
         "MFA_ENCRYPTION_KEYS": fernet(),
     }

@@ -19,6 +19,10 @@ KEYS = {
     "MFA_ENCRYPTION_KEYS": "encrypts two-factor secrets; lost, every two-factor set-up is lost",
     "FIELD_ENCRYPTION_KEYS": "encrypts phone numbers, e-mail and notes; lost, so are they",
     "UIC_HMAC_KEY": "turns people's codes into what is stored; lost or changed, no code is found",
+    "IDENTIFIER_HMAC_KEY": (
+        "turns phone numbers and plates in safety alerts, and numbers that asked for no more text "
+        "messages, into what is stored; lost or changed, none of them is found again"
+    ),
 }
 
 
@@ -55,6 +59,7 @@ def fresh() -> dict[str, str]:
         "MFA_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "UIC_HMAC_KEY": secrets.token_urlsafe(32),
+        "IDENTIFIER_HMAC_KEY": secrets.token_urlsafe(32),
     }
 
 

@@ -193,6 +193,12 @@ MFA_ENCRYPTION_KEYS = keys.fernet_keys(env, "MFA_ENCRYPTION_KEYS")
 FIELD_ENCRYPTION_KEYS = keys.fernet_keys(env, "FIELD_ENCRYPTION_KEYS")
 # The key of the keyed hash of people's codes. Changing it makes every code unfindable.
 UIC_HMAC_KEY = keys.secret(env, "UIC_HMAC_KEY")
+# The key of the keyed hash of phone numbers and plates in safety alerts and of the numbers on
+# the text-message stop list (members.identifiers): a key of its own, apart from people's codes.
+IDENTIFIER_HMAC_KEY = keys.secret(env, "IDENTIFIER_HMAC_KEY")
+# The country whose numbers may be typed without their +country code (ISO 3166 letters, e.g. KE);
+# empty: every number needs its country code.
+PHONE_REGION = env.str("PHONE_REGION", default="").upper() or None
 # The parts of a person's code, in order (members.uic.PARTS lists the possible ones).
 UIC_RECIPE = env.list("UIC_RECIPE", default=["mother", "father", "birth_order", "birth_year"])
 # How long an outreach worker may see a person outside their hotspots after giving a reason.

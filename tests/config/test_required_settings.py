@@ -37,6 +37,7 @@ def fresh_keys() -> dict[str, str]:
         "MFA_ENCRYPTION_KEYS",
         "FIELD_ENCRYPTION_KEYS",
         "UIC_HMAC_KEY",
+        "IDENTIFIER_HMAC_KEY",
     }
     assert "never in the database or its backups" in printed.stdout
     return values
@@ -79,7 +80,14 @@ def test_the_readmes_variables_with_fresh_keys_pass_the_deploy_check() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["SECRET_KEY", "MFA_ENCRYPTION_KEYS", "FIELD_ENCRYPTION_KEYS", "UIC_HMAC_KEY"]
+    "name",
+    [
+        "SECRET_KEY",
+        "MFA_ENCRYPTION_KEYS",
+        "FIELD_ENCRYPTION_KEYS",
+        "UIC_HMAC_KEY",
+        "IDENTIFIER_HMAC_KEY",
+    ],
 )
 def test_a_missing_key_stops_the_start_with_one_plain_line(name: str) -> None:
     env = deployment(fresh_keys())

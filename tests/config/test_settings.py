@@ -18,6 +18,7 @@ PRODUCTION_LIKE = {
     "MFA_ENCRYPTION_KEYS": "0ZAlFZ6yRzqLaaTVuM0h1mYyRz8bS2Mo3fNvP8oVe8E=",
     "FIELD_ENCRYPTION_KEYS": "Y2xZ6c2tW4lq0n1v3pJx8r7dKfB9sHgTuQeWm5oLzAI=",
     "UIC_HMAC_KEY": "a-production-like-uic-key",
+    "IDENTIFIER_HMAC_KEY": "a-production-like-identifier-key",
     "ALLOWED_HOSTS": "portal.example.org",
 }
 READ = (

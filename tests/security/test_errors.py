@@ -86,6 +86,7 @@ def production_environment() -> dict[str, str]:
         "MFA_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "UIC_HMAC_KEY": Fernet.generate_key().decode(),
+        "IDENTIFIER_HMAC_KEY": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "portal.example.org",
     }
 
