@@ -36,7 +36,7 @@ lint: $(INSTALLED) .env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy common config demo members monitoring outreach programmes reminders
+	$(BIN)/mypy common config demo members monitoring outreach programmes reminders safety
 
 # bandit over the code and pip-audit over the dependencies (SECURITY.md, SA-1 and SA-2).
 audit: $(INSTALLED) var

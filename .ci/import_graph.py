@@ -1,5 +1,6 @@
-"""How the four apps import each other, against the direction SPEC.md draws: members at the
-bottom, outreach and programmes above it and independent of each other, monitoring on top.
+"""How the apps import each other, against the direction SPEC.md draws: members at the
+bottom, outreach, programmes and safety above it and independent of each other, monitoring on
+top.
 Prints every import that runs the other way (upward or sideways), whether it runs when the
 module loads or only inside a function, and the cycles between apps. `make imports` runs it on
 this checkout; give it another checkout's folder to measure that one, for example an earlier
@@ -21,6 +22,7 @@ LAYERS = {
     "members": 0,
     "outreach": 1,
     "programmes": 1,
+    "safety": 1,
     "monitoring": 2,
     "reminders": 3,
     "demo": 4,

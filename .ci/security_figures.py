@@ -88,6 +88,12 @@ TESTS = {
         "tests/security/test_autocomplete.py",
         "0 fields a shared phone would keep",
     ),
+    "DP-13": (
+        "A bad-date report sent through the form with a canary phone number, plate and words, "
+        "then a pg_dump searched",
+        "tests/safety/test_pages.py",
+        "0 hits",
+    ),
     "DP-5": (
         "Chromium crawl of every page per role, every request recorded",
         "tests/browser/test_no_third_party.py",

@@ -19,7 +19,16 @@ sys.path.insert(0, str(ROOT))  # a script: the project root is not on the path
 
 from tests import figures  # noqa: E402
 
-CODE = ["members", "outreach", "programmes", "monitoring", "config", "benchmarks"]
+CODE = [
+    "members",
+    "outreach",
+    "programmes",
+    "safety",
+    "monitoring",
+    "reminders",
+    "config",
+    "benchmarks",
+]
 
 
 def bandit() -> int:

@@ -22,6 +22,8 @@ app.conf.beat_schedule = {
     "close-due-rounds": {"task": "programmes.tasks.close_due_rounds", "schedule": 60.0},
     # Every minute: sweep reminders stuck in sending, then claim and deliver the due ones.
     "dispatch-reminders": {"task": "reminders.tasks.dispatch_reminders", "schedule": 60.0},
+    # Every minute: send the text messages due (reminders.sms_outbox), retries included.
+    "send-text-messages": {"task": "reminders.tasks.send_text_messages", "schedule": 60.0},
     # Every minute: the dashboard's default view made ready, and fresh figures for what
     # coordinators asked for this week once those shown are older than DASHBOARD_MAX_AGE
     # (monitoring.snapshots; the page itself only reads).

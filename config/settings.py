@@ -59,7 +59,7 @@ THIRD_PARTY_APPS = [
     "template_partials",
     "csp",
 ]
-LOCAL_APPS = ["members", "outreach", "programmes", "monitoring", "reminders", "demo"]
+LOCAL_APPS = ["members", "outreach", "programmes", "safety", "monitoring", "reminders", "demo"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -208,6 +208,13 @@ OUTSIDE_ACCESS_HOURS = env.int("OUTSIDE_ACCESS_HOURS", default=3)
 # a queue at a busy event brings at most 30 in ten minutes, and 60 leaves as many again for
 # mistyped codes. A script trying codes gets 6 a minute instead of 100 in 6 seconds.
 ACCOUNT_RATE_LIMITS["code_lookup"] = "60/10m/user"
+# Checks of a number or plate against the safety alerts, per login (safety.views): enough for a
+# member to check each new caller of an evening, too few to walk through numbers in bulk.
+ACCOUNT_RATE_LIMITS["identifier_check"] = "20/h/user"
+# Requests to remove an alert, from the open page, per client address (as handed codes above).
+ACCOUNT_RATE_LIMITS["removal_request"] = "5/h/key"
+# Days an alert circulates before it expires by itself.
+SAFETY_ALERT_DAYS = env.int("SAFETY_ALERT_DAYS", default=90)
 # How long an invitation code stays usable.
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 # How long a password reset code handed over by staff stays usable.
@@ -296,6 +303,21 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Text messages (SMS) ---------------------------------------------------------------------
+
+# The backend class (reminders.sms): ConsoleBackend, FileBackend, LocmemBackend or
+# AfricasTalkingBackend, whose account, key and sender id follow.
+SMS_BACKEND = env.str("SMS_BACKEND", default="reminders.sms.ConsoleBackend")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="https://api.africastalking.com")
+SMS_USERNAME = env.str("SMS_USERNAME", default="")
+SMS_API_KEY = env.str("SMS_API_KEY", default="")
+SMS_SENDER_ID = env.str("SMS_SENDER_ID", default="")
+# The secret part of the opt-out callback's address; empty: the callback answers 404.
+SMS_CALLBACK_TOKEN = env.str("SMS_CALLBACK_TOKEN", default="")
+# Tries of one text through temporary failures before it is given up.
+SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=5)
 
 # --- Celery ----------------------------------------------------------------------------------
 

@@ -44,6 +44,8 @@ urlpatterns = [
     path("community/", include("programmes.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("inbox/", include("reminders.urls")),
+    # A neutral address: it shows in the browser's history on a shared phone.
+    path("care/", include("safety.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -23,8 +23,13 @@ def lookup_allowed(request: HttpRequest) -> bool:
     return ratelimit.consume(request, action=ACTION, user=request.user)
 
 
+def wait_minutes(action: str) -> int:
+    """How long a login over its allowance for `action` waits, at most, in whole minutes."""
+    rates = parse_rates(account_settings.RATE_LIMITS.get(action))
+    return max(ceil(rate.duration / 60) for rate in rates)
+
+
 def too_many_lookups(request: HttpRequest) -> HttpResponse:
     """The page shown instead of a look-up over the allowance: in plain words, when to retry."""
-    rates = parse_rates(account_settings.RATE_LIMITS.get(ACTION))
-    minutes = max(ceil(rate.duration / 60) for rate in rates)
+    minutes = wait_minutes(ACTION)
     return render(request, "members/lookup_throttled.html", {"minutes": minutes}, status=429)

@@ -25,6 +25,8 @@ class User(AbstractUser):
     is_member = models.BooleanField(_("member"), default=False)
     is_outreach_worker = models.BooleanField(_("outreach worker"), default=False)
     is_coordinator = models.BooleanField(_("coordinator"), default=False)
+    # A peer who approves or rejects safety reports before they circulate (safety app).
+    is_moderator = models.BooleanField(_("moderator of safety alerts"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -360,6 +362,7 @@ class AccessLog(models.Model):
         SUSPEND = "suspend", _("Suspended the login")
         REACTIVATE = "reactivate", _("Reactivated the login")
         REPORT = "report", _("Sent a report to DHIS2")
+        CHECK = "check", _("Checked a number or plate against the alerts")
 
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     # About a person's record, or about a login (suspended, reactivated, ...), or both.
@@ -487,6 +490,9 @@ class Reminder(models.Model):
         COVERAGE_ALERT = "coverage_alert", _("Weekly coverage check")
         MONTHLY_REPORT = "monthly_report", _("Monthly report due")
         TELLER_DUTY = "teller_duty", _("A vote needs you as a teller")
+        SAFETY_ALERT = "safety_alert", _("Take care: a new alert for your area")
+        SAFETY_MODERATION = "safety_moderation", _("A report waits for moderators")
+        SAFETY_SUPPORT = "safety_support", _("Someone asked for support after a bad date")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")

@@ -34,6 +34,7 @@ class Role(models.TextChoices):
     OUTREACH_WORKER = "outreach_worker", _("Outreach worker")
     COORDINATOR = "coordinator", _("Coordinator")
     ADMINISTRATOR = "administrator", _("Administrator")
+    MODERATOR = "moderator", _("Moderator of safety alerts")
 
 
 # Who works with people's records: outreach workers and coordinators.
@@ -44,6 +45,7 @@ _FLAG = {
     Role.OUTREACH_WORKER: "is_outreach_worker",
     Role.COORDINATOR: "is_coordinator",
     Role.ADMINISTRATOR: "is_superuser",
+    Role.MODERATOR: "is_moderator",
 }
 
 

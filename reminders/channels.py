@@ -1,5 +1,5 @@
 """How a claimed reminder reaches its person. A channel is a small class with `send(reminder)`;
-CHANNELS lists the active ones in order. SMS would be one more class beside these.
+CHANNELS lists the active ones in order.
 
 The dispatcher (reminders.outbox) calls every channel while it holds the reminder row locked
 and re-checks its attempt id, then marks it sent in that same transaction. So:
@@ -10,6 +10,8 @@ and re-checks its attempt id, then marks it sent in that same transaction. So:
   commits. A crash between the mail server accepting it and the commit leaves the row in SENDING;
   the sweeper returns it to PENDING and the next dispatch sends that e-mail again. It is never
   lost, and it is never sent twice by two dispatchers (the row lock and the attempt id see to it).
+- SMS only writes a row to send after the transaction (reminders.sms_outbox), one per reminder:
+  a gateway failing can never roll back the delivery and send the e-mail again.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.db.models import Exists, F, OuterRef
 from django.template.loader import select_template
 
 from members.models import Consent, Person
+from reminders.sms_outbox import sms_plan
 
 if TYPE_CHECKING:
     from members.models import Reminder
@@ -113,13 +116,14 @@ class EmailChannel:
 
 
 class SmsChannel:
-    """The interface an SMS channel would fill: not registered, no provider chosen yet."""
+    """Only to people with a record, an open consent to SMS reminders and a number not on the
+    stop list: a row sent after this transaction, never the text itself (reminders.sms_outbox)."""
 
     name = "sms"
 
     def send(self, reminder: Reminder) -> None:
-        raise NotImplementedError("No SMS provider is configured.")
+        sms_plan(reminder=reminder)
 
 
-# The active channels, in order. A setting-free constant: adding SMS is a code change, reviewed.
-CHANNELS: list[Channel] = [InboxChannel(), EmailChannel()]
+# The active channels, in order. A setting-free constant: a new channel is a code change, reviewed.
+CHANNELS: list[Channel] = [InboxChannel(), EmailChannel(), SmsChannel()]

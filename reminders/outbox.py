@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from members.models import NotificationPreference, Reminder, User
 from reminders import channels
+from safety.selectors import alert_is_live
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +113,15 @@ def reminders_deliver(*, attempt_id: UUID) -> int:
     return delivered
 
 
+def still_wanted(reminder: Reminder) -> bool:
+    """Whether what a reminder is about still holds when its turn comes: an alert withdrawn or
+    expired while its reminder waited (quiet hours) is not sent."""
+    if reminder.kind == Reminder.Kind.SAFETY_ALERT:
+        _, _sep, raw_id = reminder.object_key.partition(":")
+        return raw_id.isdigit() and alert_is_live(int(raw_id))
+    return True
+
+
 def _deliver_one(*, pk: int, attempt_id: UUID) -> int:
     with transaction.atomic():
         reminder = (
@@ -121,6 +131,10 @@ def _deliver_one(*, pk: int, attempt_id: UUID) -> int:
             .first()
         )
         if reminder is None:
+            return 0
+        if not still_wanted(reminder):
+            reminder.status = Reminder.Status.SKIPPED
+            reminder.save(update_fields=["status"])
             return 0
         for channel in channels.CHANNELS:
             channel.send(reminder)

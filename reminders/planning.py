@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,8 @@ from outreach.selectors_week import due_people, people_not_seen
 from programmes.models import RollEntry, Round
 from programmes.selectors import tellers_with_duties
 from reminders.outbox import reminder_plan
+from safety import selectors as safety_selectors
+from safety.models import Report
 
 Kind = Reminder.Kind
 
@@ -59,6 +62,9 @@ KIND_TEXT: dict[str, Any] = {
     Kind.COVERAGE_ALERT: _("Weekly check: some places were reached less than planned."),
     Kind.MONTHLY_REPORT: _("The monthly report is due."),
     Kind.TELLER_DUTY: _("A vote needs you as a teller."),
+    Kind.SAFETY_ALERT: _("Take care: there is a new alert for your area."),
+    Kind.SAFETY_MODERATION: _("A report waits for your decision."),
+    Kind.SAFETY_SUPPORT: _("Someone you support asked to be contacted."),
 }
 
 # Which role a kind is for: the preferences page offers to mute only the kinds of one's roles.
@@ -73,6 +79,9 @@ KIND_ROLE: dict[str, Role] = {
     Kind.MONTHLY_REPORT: Role.COORDINATOR,
     # Tellers are members or staff; the demo's and most organizations' staff are members too.
     Kind.TELLER_DUTY: Role.MEMBER,
+    Kind.SAFETY_ALERT: Role.MEMBER,
+    Kind.SAFETY_MODERATION: Role.MODERATOR,
+    Kind.SAFETY_SUPPORT: Role.OUTREACH_WORKER,
 }
 
 # A vote's results are announced for this many days after counting (not for old rounds).
@@ -312,6 +321,53 @@ def plan_monthly_report(today: date) -> int:
     return made
 
 
+def _tell(reports: QuerySet[Report], mark: str, kind: str, prefix: str, who: Any) -> int:
+    """For each report not yet `mark`ed, one reminder to each of `who(report)`, then the mark,
+    in one transaction per report (a crash in between plans nothing twice: reminders are
+    unique)."""
+    made = 0
+    for report in reports.filter(**{f"{mark}__isnull": True}).order_by("pk"):
+        with transaction.atomic():
+            for user in who(report):
+                made += _plan(
+                    user=user,
+                    kind=kind,
+                    object_key=f"{prefix}:{report.pk}",
+                    due_on=timezone.localdate(report.circulated_at or report.created_at),
+                )
+            Report.objects.filter(pk=report.pk).update(**{mark: timezone.now()})
+    return made
+
+
+def plan_safety(today: date) -> int:
+    """Alerts to the members and workers of the hotspot once two moderators approved; reports
+    to the moderators as they arrive; a request for support to the reporter's workers. Run every
+    minute with the dispatch (an alert should not wait for tomorrow) and daily with the rest."""
+    return (
+        _tell(
+            safety_selectors.live_alerts(),
+            "alert_planned_at",
+            Kind.SAFETY_ALERT,
+            "alert",
+            safety_selectors.alert_recipients,
+        )
+        + _tell(
+            Report.objects.filter(status=Report.Status.WAITING),
+            "moderation_planned_at",
+            Kind.SAFETY_MODERATION,
+            "report",
+            safety_selectors.moderators_for,
+        )
+        + _tell(
+            Report.objects.filter(wants_support=True),
+            "support_planned_at",
+            Kind.SAFETY_SUPPORT,
+            "report",
+            safety_selectors.supporters_for,
+        )
+    )
+
+
 PLANS: tuple[Callable[[date], int], ...] = (
     plan_daily_list,
     plan_referral_follow_up,
@@ -322,6 +378,7 @@ PLANS: tuple[Callable[[date], int], ...] = (
     plan_teller_duty,
     plan_coverage_alert,
     plan_monthly_report,
+    plan_safety,
 )
 
 

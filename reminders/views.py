@@ -1,23 +1,29 @@
 """The in-app inbox: a person's delivered reminders, each with a neutral line and a link where it
-helps, a "Done" button per reminder and "Mark all done"; and the notification preferences."""
+helps, a "Done" button per reminder and "Mark all done"; the notification preferences with their
+"stop all text messages" button; and the gateway's opt-out callback."""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members import services
 from members.access import find_own_person
+from members.identifiers import last_digits, normalise_phone
 from members.models import Consent, NotificationPreference, Person, Reminder, User
 from members.roles import LoggedInRequest, Viewer, has_role
 from reminders.access import (
@@ -25,8 +31,10 @@ from reminders.access import (
     notification_preference_of,
     reminders_visible_to,
 )
+from reminders.models import SmsStop
 from reminders.planning import KIND_ROLE, KIND_TEXT
 from reminders.selectors import inbox_reminders, reminders_waiting
+from reminders.sms_outbox import is_stopped, sms_stop_add
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -47,6 +55,9 @@ _LINKS: dict[str, tuple[str, bool]] = {
     Kind.COVERAGE_ALERT: ("monitoring:dashboard", False),
     Kind.MONTHLY_REPORT: ("monitoring:reports", False),
     Kind.TELLER_DUTY: ("programmes:round_teller", True),
+    Kind.SAFETY_ALERT: ("safety:alert_detail", True),
+    Kind.SAFETY_MODERATION: ("safety:moderation_detail", True),
+    Kind.SAFETY_SUPPORT: ("safety:report_support", True),
 }
 
 
@@ -152,7 +163,8 @@ class NotificationPreferenceForm(forms.ModelForm):
         }
         help_texts = {
             "sender_name": gettext_lazy(
-                "The name e-mails come from: choose something that means nothing to others."
+                "The name e-mails and texts come from: choose something that means nothing to "
+                "others."
             ),
             "quiet_from": gettext_lazy("No reminders between these times (for example at night)."),
         }
@@ -238,6 +250,44 @@ def notification_preferences(request: LoggedInRequest) -> HttpResponse:
     return render(
         request,
         "reminders/notification_preferences.html",
-        {"form": form, "has_person": person is not None},
+        {"form": form, "has_person": person is not None, **_text_messages(person)},
         status=400 if posting else 200,
     )
+
+
+def _text_messages(person: Person | None) -> dict[str, Any]:
+    """What the page says about texts: the last digits of the person's number, and whether it
+    is on the stop list (one query)."""
+    number = normalise_phone(person.phone) if person is not None and person.phone else None
+    if number is None:
+        return {"sms_number_end": "", "sms_stopped": False}
+    return {"sms_number_end": last_digits(number), "sms_stopped": is_stopped(number)}
+
+
+@require_POST
+def sms_stop(request: LoggedInRequest) -> HttpResponse:
+    """The logged-in person's own number goes on the stop list (there is no one else's to
+    choose): no text of any kind reaches it again. Pressing it twice changes nothing."""
+    person = find_own_person(request)
+    number = person.phone if person is not None and person.phone else ""
+    if sms_stop_add(number=number, source=SmsStop.Source.PAGE):
+        messages.success(request, _("No text messages will be sent to your number any more."))
+    else:
+        messages.info(request, _("There is no phone number on your record: no texts are sent."))
+    return redirect("reminders:notification_preferences")
+
+
+@csrf_exempt
+@login_not_required
+def sms_opt_out(request: HttpRequest, token: str) -> HttpResponse:
+    """Africa's Talking posts here (form fields phoneNumber and senderId) when someone texts STOP
+    to the sender id. The secret token in the address is the only credential: without
+    SMS_CALLBACK_TOKEN, or with another token, the page does not exist. Whoever holds it can
+    only stop texts to a number, never start them."""
+    expected = settings.SMS_CALLBACK_TOKEN
+    if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    sms_stop_add(number=request.POST.get("phoneNumber", ""), source=SmsStop.Source.OPT_OUT)
+    return HttpResponse("", content_type="text/plain")

@@ -15,6 +15,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from config.celery import app as celery_app
 from members.models import Assignment, Hotspot, Person, User
@@ -64,6 +65,15 @@ def _no_logins_counted_yet(request: pytest.FixtureRequest) -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_settings() -> Iterator[None]:
+    """Each test starts in the site's language: a request in French leaves French active in
+    the thread (LocaleMiddleware activates it), and a later test reading a form's text outside
+    any request would read French."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -219,7 +219,7 @@ def test_the_environment_is_production_like_and_keeps_given_secrets() -> None:
     assert env["DEMO_MODE"] == "false"
     assert env["SECURE_SSL_REDIRECT"] == "false"
     assert env["DJANGO_SETTINGS_MODULE"] == "benchmarks.settings"
-    for name in ("UIC_HMAC_KEY", "IDENTIFIER_HMAC_KEY", "FIELD_ENCRYPTION_KEYS", "MFA_ENCRYPTION_KEYS"):
+    for name in server.SECRETS:
         assert env[name]
 
 

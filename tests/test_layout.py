@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("members", "outreach", "programmes", "monitoring", "reminders")
+APPS = ("members", "outreach", "programmes", "safety", "monitoring", "reminders")
 # A view reads through access, selectors and services and renders; past this it is split.
 VIEW_LINES = 30
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("members", "monitoring", "outreach", "programmes")
+APPS = ("members", "monitoring", "outreach", "programmes", "safety")
 RULES = ("outreach/rules.py", "programmes/rules.py")
 
 

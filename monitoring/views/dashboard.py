@@ -32,6 +32,7 @@ from monitoring.selectors_dashboard import (
     workers_to_filter_by,
 )
 from outreach.spreadsheets import spreadsheet_row
+from safety.selectors import incident_counts
 
 # Hotspots under the coverage alert listed on the page; the download has them all.
 ALERTS_SHOWN = 25
@@ -127,6 +128,8 @@ def _figures(snapshot: snapshots.Snapshot) -> dict[str, Any]:
         "coverage_trend": _trend(snapshot.coverage_trend, True),
         "reach_trend": _trend(snapshot.reach_trend, False),
         "xlsx": "xlsx" in _formats(),
+        # Bad-date reports of the last 12 months, counts only (three queries).
+        "incidents": incident_counts(),
     }
 
 

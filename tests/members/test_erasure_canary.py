@@ -62,6 +62,8 @@ from programmes.models import (
     Support,
     Teller,
 )
+from reminders.models import SmsMessage
+from safety.models import Decision, Report
 from tests.conftest import make_person
 
 # Short enough for the narrowest free-text column (40 characters), odd enough that finding it
@@ -147,7 +149,8 @@ def planted(hotspot: Hotspot, outreach_worker: User, coordinator: User) -> dict[
         ),
         make(ErasureRequest, person=person),
         make(Employment, user=login, role="outreach_worker", started_on=today),
-        make(Reminder, user=login, kind=Reminder.Kind.ROUND_OPENED, due_on=today),
+        reminder := make(Reminder, user=login, kind=Reminder.Kind.ROUND_OPENED, due_on=today),
+        make(SmsMessage, reminder=reminder),
         make(NotificationPreference, user=login),
         make(Submission, user=login, key=uuid4()),
         services.access_log_write(actor=coordinator, person=person, action="view"),
@@ -188,6 +191,10 @@ def planted(hotspot: Hotspot, outreach_worker: User, coordinator: User) -> dict[
         make(SignUp, programme=programme, member=login),
         make(Follow, programme=programme, member=login),
         make(Complaint, person=person, place=Place.PARTNER, partner=partner),
+        report := make(
+            Report, reporter=person, entered_by=login, hotspot=hotspot, happened_on=today
+        ),
+        make(Decision, report=report, moderator=login, verdict=Decision.Verdict.APPROVE),
     ]
     # The support's need is someone else's: only the supporter's own rows carry their words.
     Need.objects.filter(author=coordinator).update(title="Other need", details="", hidden_reason="")

@@ -233,6 +233,8 @@ CREATING = {
     "monitoring:feedback_with_code",
     "monitoring:feedback_codes_create",
     "monitoring:complaint_create",
+    "safety:report_create",
+    "safety:removal",
 }
 
 

@@ -156,7 +156,13 @@ def test_no_number_when_nothing_waits(client_for: Any, member: User) -> None:
 def test_preferences_offer_only_the_kinds_of_ones_roles(client_for: Any, member: User) -> None:
     form = client_for(member).get(reverse("reminders:notification_preferences")).context["form"]
     kinds = [value for value, _label in form.fields["muted_kinds"].choices]
-    assert kinds == [Kind.ROUND_OPENED, Kind.ROUND_CLOSING, Kind.RESULTS_OUT, Kind.TELLER_DUTY]
+    assert kinds == [
+        Kind.ROUND_OPENED,
+        Kind.ROUND_CLOSING,
+        Kind.RESULTS_OUT,
+        Kind.TELLER_DUTY,
+        Kind.SAFETY_ALERT,
+    ]
 
 
 def test_preferences_without_a_record_keep_reminders_in_the_inbox(

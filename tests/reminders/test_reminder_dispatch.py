@@ -16,7 +16,7 @@ from django.utils import timezone
 from config.celery import app
 from members.models import Consent, NotificationPreference, Person, Reminder, User
 from reminders import channels
-from reminders.channels import SmsChannel, render_reminder_email
+from reminders.channels import render_reminder_email
 from reminders.outbox import (
     dispatch_due,
     quiet_hours_end,
@@ -27,6 +27,7 @@ from reminders.outbox import (
 )
 from reminders.tasks import dispatch_reminders
 from tests.conftest import make_user
+from tests.reminders.at_once import at_once
 
 KIND = Reminder.Kind.REFERRAL_FOLLOW_UP
 
@@ -166,25 +167,7 @@ def test_four_dispatchers_deliver_a_thousand_reminders_each_exactly_once(
     with_reminder_address(user, "someone@example.org")
     NotificationPreference.objects.create(user=user, by_email=True, sender_name="Aunt May")
     ids = plan_many(user, 1000)
-    barrier = threading.Barrier(4)
-    delivered: list[int] = []
-    errors: list[BaseException] = []
-
-    def dispatcher() -> None:
-        try:
-            barrier.wait()
-            delivered.append(dispatch_due(limit=25))
-        except BaseException as error:  # reported below, not lost in the thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=dispatcher) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors
+    delivered = at_once(lambda: dispatch_due(limit=25))
     assert sum(delivered) == 1000
     assert counting.counts == Counter(dict.fromkeys(ids, 1))
     assert len(mail.outbox) == 1000
@@ -234,12 +217,21 @@ def test_a_row_swept_and_reclaimed_is_not_delivered_by_its_old_attempt(
     assert counting.counts == Counter(dict.fromkeys(ids, 1))
 
 
+class FailingChannel:
+    """A mail server that refuses the message."""
+
+    name = "failing"
+
+    def send(self, reminder: Reminder) -> None:
+        raise ConnectionRefusedError("the mail server said no")
+
+
 @pytest.mark.django_db
 def test_a_failing_channel_leaves_the_row_for_the_sweeper(
     member: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reminder_plan(user=member, kind=KIND, due_on=timezone.localdate())
-    monkeypatch.setattr(channels, "CHANNELS", [SmsChannel()])
+    monkeypatch.setattr(channels, "CHANNELS", [FailingChannel()])
     assert dispatch_due() == 0
     assert Reminder.objects.get().status == Reminder.Status.SENDING
     monkeypatch.setattr(channels, "CHANNELS", [channels.InboxChannel()])
@@ -303,12 +295,6 @@ def test_a_kind_without_templates_uses_the_neutral_generic_wording(member: User)
     assert subject == "You have something waiting"
     assert "Open the site to see it." in text
     assert "Open the site to see it." in html
-
-
-def test_sms_is_an_interface_and_not_active() -> None:
-    with pytest.raises(NotImplementedError):
-        SmsChannel().send(Reminder())
-    assert not any(isinstance(channel, SmsChannel) for channel in channels.CHANNELS)
 
 
 # --- Celery ----------------------------------------------------------------------------------

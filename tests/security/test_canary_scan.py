@@ -47,6 +47,7 @@ from outreach import offline
 from outreach.models import Contact, OfflineKey, Partner, Referral, ViolenceIncident
 from reminders.outbox import dispatch_due
 from reminders.planning import plan_all
+from safety.models import RemovalRequest, Report
 from tests.conftest import make_person, make_user
 
 PEOPLE = 50
@@ -193,7 +194,25 @@ def _one_row_per_encrypted_model(worker: User) -> dict[type, list[Any]]:
         Complaint.objects.create(place="outreach", description=value or "-", resolution=value)
         for value in awkward
     ]
+    reports = [
+        Report.objects.create(
+            reference=f"ROT{n}",
+            happened_on=timezone.localdate(),
+            hotspot=hotspot,
+            area=value,
+            what_happened=value,
+            description=value,
+            vehicle=value,
+        )
+        for n, value in enumerate(awkward)
+    ]
+    removals = [
+        RemovalRequest.objects.create(reference="ROT0", reason=value, contact=value)
+        for value in awkward
+    ]
     return {
+        Report: reports,
+        RemovalRequest: removals,
         Hotspot: [hotspot],
         Person: people,
         Contact: contacts,

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from members.models import Hotspot, User
 from outreach import offline
+from tests.conftest import make_user
 from tests.security.test_authorization_matrix import (
     APP_PATTERNS,
     MATRIX,
@@ -72,6 +73,7 @@ def test_no_page_read_writes(
         "other_worker": other_worker,
         "coordinator": coordinator,
         "administrator": administrator,
+        "moderator": make_user("moderator.reads", is_member=True, is_moderator=True),
     }
     assert set(ROLES) <= users.keys()
     expected = MATRIX[pattern.key]

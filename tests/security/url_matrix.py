@@ -11,6 +11,8 @@ Keys are "namespace:name", or the route itself for an unnamed pattern. Each role
 - method: 405, the method is not accepted;
 - invalid: 400, the request got through the access checks and its content was refused.
 
+"moderator" may be left out: it then expects the member's answer (url_matrix.DEFAULTS).
+
 "path" fills the URL's parameters with objects of the test's world: the worker's side lives in
 the outreach worker's hotspot, so `other_worker` (another hotspot) asks for records that exist
 but are not theirs. Every URL under ADMIN is for the administrator only and is checked as a
@@ -20,7 +22,17 @@ from __future__ import annotations
 
 from typing import Any
 
-ROLES = ("anonymous", "member", "worker", "other_worker", "coordinator")
+ROLES = ("anonymous", "member", "worker", "other_worker", "coordinator", "moderator")
+# A moderator of safety alerts is a member who also moderates (of another hotspot than the
+# member's): an entry that does not name the moderator expects the member's answer.
+DEFAULTS = {"moderator": "member"}
+
+
+def expected_for(entry: dict[str, Any], role: str) -> str:
+    """An entry's "<GET> <POST>" for a role, or the answer of the role it defaults to."""
+    return str(entry.get(role, entry[DEFAULTS.get(role, role)]))
+
+
 OUTCOMES = {"ok", "login", "denied", "method", "invalid"}
 ADMIN = "admin/"
 
@@ -451,6 +463,7 @@ MATRIX: dict[str, dict[str, Any]] = {
         "worker": "method denied",
         "other_worker": "method denied",
         "coordinator": "method denied",
+        "moderator": "method denied",  # the member's reminder, not theirs
     },
     "reminders:inbox_done_all": {
         "anonymous": "login login",
@@ -466,6 +479,25 @@ MATRIX: dict[str, dict[str, Any]] = {
         "worker": "ok invalid",
         "other_worker": "ok invalid",
         "coordinator": "ok invalid",
+    },
+    # Stops texts to one's own number (there is no other to name): any login may post.
+    "reminders:sms_stop": {
+        "anonymous": "login login",
+        "member": "method ok",
+        "worker": "method ok",
+        "other_worker": "method ok",
+        "coordinator": "method ok",
+    },
+    # The gateway's opt-out callback: open to anonymous senders, exempt from the CSRF token (the
+    # gateway has none), but only with the secret SMS_CALLBACK_TOKEN in the path; with any other
+    # token, or none set (as here), the page does not exist for anyone, whatever the method.
+    "reminders:sms_opt_out": {
+        "csrf_exempt": True,
+        "anonymous": "denied denied",
+        "member": "denied denied",
+        "worker": "denied denied",
+        "other_worker": "denied denied",
+        "coordinator": "denied denied",
     },
     "members:invitation_create": {
         "path": {"pk": "person"},
@@ -1030,6 +1062,7 @@ MATRIX: dict[str, dict[str, Any]] = {
         "worker": "denied denied",
         "other_worker": "denied denied",
         "coordinator": "denied denied",
+        "moderator": "denied denied",  # the member is the teller, not the moderator
     },
     "programmes:round_manage_list": {
         "anonymous": "login login",
@@ -1315,5 +1348,142 @@ MATRIX: dict[str, dict[str, Any]] = {
         "worker": "ok ok",
         "other_worker": "ok ok",
         "coordinator": "ok ok",
+    },
+    # --- safety alerts ---------------------------------------------------------------------------
+    # Every login that may report or read alerts; the page only reads.
+    "safety:home": {
+        "anonymous": "login login",
+        "member": "ok ok",
+        "worker": "ok ok",
+        "other_worker": "ok ok",
+        "coordinator": "ok ok",
+        "moderator": "ok ok",
+    },
+    # Members report for themselves, staff for someone of their hotspots; an empty send is
+    # refused beside the fields (200).
+    "safety:report_create": {
+        "anonymous": "login login",
+        "member": "ok ok",
+        "worker": "ok ok",
+        "other_worker": "ok ok",
+        "coordinator": "ok ok",
+        "moderator": "ok ok",
+    },
+    # One's own report (the member's here): nobody else, coordinators included.
+    "safety:report_detail": {
+        "path": {"pk": "own_report"},
+        "anonymous": "login login",
+        "member": "ok ok",
+        "worker": "denied denied",
+        "other_worker": "denied denied",
+        "coordinator": "denied denied",
+        "moderator": "denied denied",
+    },
+    # Only the person it is about or whoever wrote it down; POST only.
+    "safety:report_withdraw": {
+        "path": {"pk": "own_report"},
+        "anonymous": "login login",
+        "member": "method ok",
+        "worker": "method denied",
+        "other_worker": "method denied",
+        "coordinator": "method denied",
+        "moderator": "method denied",
+    },
+    # Who it happened to: only the staff who support them (the workers of their hotspot and
+    # coordinators). Moderators never.
+    "safety:report_support": {
+        "path": {"pk": "alert"},
+        "anonymous": "login login",
+        "member": "denied denied",
+        "worker": "ok ok",
+        "other_worker": "denied denied",
+        "coordinator": "ok ok",
+        "moderator": "denied denied",
+    },
+    # An alert of the worker's hotspot: its members and workers, moderators and coordinators.
+    "safety:alert_detail": {
+        "path": {"pk": "alert"},
+        "anonymous": "login login",
+        "member": "ok ok",
+        "worker": "ok ok",
+        "other_worker": "denied denied",
+        "coordinator": "ok ok",
+        "moderator": "ok ok",
+    },
+    # Any login may check a number (an empty send is refused beside the field).
+    "safety:check": {
+        "anonymous": "login login",
+        "member": "ok ok",
+        "worker": "ok ok",
+        "other_worker": "ok ok",
+        "coordinator": "ok ok",
+        "moderator": "ok ok",
+    },
+    # Moderators only.
+    "safety:moderation_list": {
+        "anonymous": "login login",
+        "member": "denied denied",
+        "worker": "denied denied",
+        "other_worker": "denied denied",
+        "coordinator": "denied denied",
+        "moderator": "ok ok",
+    },
+    # Moderators only; an empty send saves the words as they are (a correction).
+    "safety:moderation_detail": {
+        "path": {"pk": "alert"},
+        "anonymous": "login login",
+        "member": "denied denied",
+        "worker": "denied denied",
+        "other_worker": "denied denied",
+        "coordinator": "denied denied",
+        "moderator": "ok ok",
+    },
+    # A decision: moderators only, POST only.
+    "safety:decide": {
+        "path": {"pk": "alert"},
+        "anonymous": "login login",
+        "member": "method denied",
+        "worker": "method denied",
+        "other_worker": "method denied",
+        "coordinator": "method denied",
+        "moderator": "method ok",
+    },
+    # A withdrawal by a moderator: moderators only, POST only.
+    "safety:moderator_withdraw": {
+        "path": {"pk": "alert"},
+        "anonymous": "login login",
+        "member": "method denied",
+        "worker": "method denied",
+        "other_worker": "method denied",
+        "coordinator": "method denied",
+        "moderator": "method ok",
+    },
+    # The answer to a removal request: moderators only, POST only.
+    "safety:removal_resolve": {
+        "path": {"pk": "removal"},
+        "anonymous": "login login",
+        "member": "method denied",
+        "worker": "method denied",
+        "other_worker": "method denied",
+        "coordinator": "method denied",
+        "moderator": "method ok",
+    },
+    # Open to anyone an alert names wrongly (no login); an empty send is refused (200).
+    "safety:removal": {
+        "anonymous": "ok ok",
+        "member": "ok ok",
+        "worker": "ok ok",
+        "other_worker": "ok ok",
+        "coordinator": "ok ok",
+        "moderator": "ok ok",
+    },
+    # Its thank-you page, open to anyone.
+    "safety:removal_sent": {
+        "anonymous": "ok ok",
+        "member": "ok ok",
+        "worker": "ok ok",
+        "other_worker": "ok ok",
+        "coordinator": "ok ok",
+        "moderator": "ok ok",
     },
 }

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.periods import last_full_month, months_later
+from demo.safety import safety_reports
 from demo.year import report_mappings, year_of_activity
 from members import services
 from members.models import Assignment, Employment, Hotspot, Person, Typology, User
@@ -65,11 +66,11 @@ LOGINS: dict[str, dict[str, bool]] = {
     "admin": {"is_superuser": True, "is_staff": True},
     "coordinator": {"is_coordinator": True, "is_member": True},
     "worker.river": {"is_outreach_worker": True, "is_member": True},
-    "worker.hill": {"is_outreach_worker": True, "is_member": True},
+    "worker.hill": {"is_outreach_worker": True, "is_member": True, "is_moderator": True},
     "worker.online": {"is_outreach_worker": True, "is_member": True},
     "member.sun": {"is_member": True},
-    "member.moon": {"is_member": True},
-    "member.star": {"is_member": True},
+    "member.moon": {"is_member": True, "is_moderator": True},
+    "member.star": {"is_member": True, "is_moderator": True},
 }
 
 ASSIGNMENTS = {
@@ -384,6 +385,7 @@ class Command(BaseCommand):
             created += report_mappings()
             created += self.programmes(users)
             created += self.feedback(users)
+            created += safety_reports(users, hotspots)
         # What the daily job and the dispatcher would do: the inboxes show today's reminders.
         created += sum(plan_all().values())
         dispatch_due()
