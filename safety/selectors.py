@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from common.periods import add_months, first_of_month, months_between
 from common.suppression import suppress
@@ -199,3 +200,48 @@ def moderation_lists(user: User) -> dict[str, Any]:
 
 def verdicts(report: Report) -> list[str]:
     return list(report.decisions.values_list("verdict", flat=True))
+
+
+# --- Shared with partners or the police ----------------------------------------------------------
+
+# Who a report may be shared with, and the consent that must be given for it.
+SHARED_WITH = {"partners": "consent_partners", "police": "consent_police"}
+
+
+def shared_report_lines(audience: str) -> list[list[Any]]:
+    """The reports their people agreed to share with `audience`, withdrawn ones left out: when,
+    where, what happened, the words, looks and car, and the last characters of a number or
+    plate. Never who reported, never a hash."""
+    reports = (
+        Report.objects.filter(**{SHARED_WITH[audience]: True})
+        .exclude(status=Report.Status.WITHDRAWN)
+        .select_related("hotspot")
+        .order_by("happened_on", "pk")
+    )
+    heading = [
+        _("Reference"),
+        _("When it happened"),
+        _("Hotspot"),
+        _("Area"),
+        _("What happened"),
+        _("In words"),
+        _("What he looked like"),
+        _("Car"),
+        _("Plate ends in"),
+        _("Phone number ends in"),
+    ]
+    return [heading] + [
+        [
+            r.reference,
+            r.happened_on.isoformat(),
+            r.hotspot.name,
+            r.area or "",
+            ", ".join(label for label, _pictogram in r.pictograms),
+            r.what_happened or "",
+            r.description or "",
+            r.vehicle or "",
+            r.plate_end,
+            r.phone_end,
+        ]
+        for r in reports
+    ]

@@ -32,7 +32,7 @@ from monitoring.selectors_dashboard import (
     workers_to_filter_by,
 )
 from outreach.spreadsheets import spreadsheet_row
-from safety.selectors import incident_counts
+from safety.selectors import SHARED_WITH, incident_counts, shared_report_lines
 
 # Hotspots under the coverage alert listed on the page; the download has them all.
 ALERTS_SHOWN = 25
@@ -191,6 +191,21 @@ def dashboard_export(request: LoggedInRequest) -> HttpResponse:
     # A neutral name: a downloads folder tells nothing about what the file holds.
     filename = f"export-{period.slug}.{export_format}"
     response = (_xlsx if export_format == "xlsx" else _csv)(lines, filename)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@role_required(Role.COORDINATOR)
+def incidents_export(request: LoggedInRequest) -> HttpResponse:
+    """The bad-date reports their people agreed to share with partner organizations or with the
+    police (`?with=`), for the coordinator to pass on: never who reported, never a number."""
+    audience = request.GET.get("with", "")
+    if audience not in SHARED_WITH:
+        return HttpResponse(_("Choose who the reports are for."), status=400)
+    filename = f"reports-{audience}.csv"
+    response = _csv(shared_report_lines(audience), filename)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -17,7 +17,7 @@ from safety import services
 from safety.access import alerts_visible_to, reports_for_moderators
 from safety.models import Category, Report
 from safety.selectors import incident_counts
-from tests.safety.conftest import PHONE, circulating, submit
+from tests.safety.conftest import PHONE, circulating, incident, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +178,34 @@ def test_the_dashboard_counts_hide_small_cells_and_name_nobody(
     assert counts.by_month.rows[-1][1] == "7"
     page = client_for(coordinator).get(reverse("monitoring:dashboard")).content.decode()
     assert "Moonbeam" not in page and "Tall, grey beard" not in page
+
+
+def test_only_what_people_agreed_to_share_goes_to_partners_or_the_police(
+    client_for: Any, member: User, coordinator: User, hotspot: Hotspot, moderators: list[User]
+) -> None:
+    def shared(**consents: bool) -> Report:
+        return services.report_submit(
+            entered_by=member,
+            reporter=member.person,
+            incident=incident(hotspot, what_happened=f"words {sorted(consents)}"),
+            consents=services.Consents(**consents),
+            wants_support=False,
+        )
+
+    police = shared(police=True)
+    partners = shared(partners=True)
+    shared(alert=True)  # an alert only: shared with nobody
+    withdrawn = shared(police=True, partners=True)
+    services.report_withdraw(report=withdrawn, by=member)
+    client = client_for(coordinator)
+    url = reverse("monitoring:incidents_export")
+    to_police = client.get(f"{url}?with=police").content.decode()
+    to_partners = client.get(f"{url}?with=partners").content.decode()
+    assert police.reference in to_police and partners.reference not in to_police
+    assert partners.reference in to_partners and police.reference not in to_partners
+    assert withdrawn.reference not in to_police + to_partners
+    assert "Moonbeam" not in to_police and police.phone_hash not in to_police
+    assert "7700900" not in to_police
+    assert to_police.splitlines()[1].endswith(",23,123")  # the last characters only
+    assert client.get(f"{url}?with=everyone").status_code == 400
+    assert client_for(member).get(f"{url}?with=police").status_code == 403

@@ -20,6 +20,7 @@ EXPORTS: dict[str, list[str]] = {
     "outreach:contact_export": ["format=rows", "format=aggregate"],
     "monitoring:dashboard_export": ["format=csv", "format=xlsx"],
     "monitoring:report_download": ["format=json", "format=adx", "format=csv"],
+    "monitoring:incidents_export": ["with=partners", "with=police"],
     "members:own_data_download": [""],
     "mfa_download_recovery_codes": [""],
 }
@@ -107,6 +108,7 @@ def test_the_matrix_keeps_exports_to_coordinators() -> None:
     for name in (
         "outreach:contact_export",
         "monitoring:dashboard_export",
+        "monitoring:incidents_export",
         "monitoring:report_download",
     ):
         for role in ROLES:

@@ -1349,6 +1349,15 @@ MATRIX: dict[str, dict[str, Any]] = {
         "other_worker": "ok ok",
         "coordinator": "ok ok",
     },
+    # The reports people agreed to share with partners or the police: coordinators, GET only.
+    "monitoring:incidents_export": {
+        "query": "with=police",
+        "anonymous": "login login",
+        "member": "denied method",
+        "worker": "denied method",
+        "other_worker": "denied method",
+        "coordinator": "ok method",
+    },
     # --- safety alerts ---------------------------------------------------------------------------
     # Every login that may report or read alerts; the page only reads.
     "safety:home": {
