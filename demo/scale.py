@@ -381,7 +381,7 @@ PERSON_FIELDS = split_words(
 )
 USER_FIELDS = split_words(
     "id password username email is_superuser is_staff is_active date_joined is_member "
-    "is_outreach_worker is_coordinator"
+    "is_outreach_worker is_coordinator is_moderator"
 )
 
 
@@ -429,7 +429,20 @@ def _people(spec: ScaleSpec, rng: random.Random, world: World, stderr: Stream) -
                 username = f"{BULK_PREFIX}member.{i + 1:06d}"
                 password = UNUSABLE_PASSWORD_PREFIX + stamp
                 users.append(
-                    (user_id, password, username, "", False, False, True, now, True, False, False)
+                    (
+                        user_id,
+                        password,
+                        username,
+                        "",
+                        False,
+                        False,
+                        True,
+                        now,
+                        True,
+                        False,
+                        False,
+                        False,
+                    )
                 )
         phone = f"+999 5550 {rng.randint(0, 999999):06d}" if rng.random() < 0.35 else None
         email = (

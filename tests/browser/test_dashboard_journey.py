@@ -3,6 +3,7 @@ to one hotspot, has the figures for it computed and downloads the indicator tabl
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,7 @@ def test_a_coordinator_filters_the_dashboard_and_downloads_it(
     assert page.evaluate("document.documentElement.scrollHeight") <= 3 * 740
     assert_fits_the_screen(page)
     assert_accessible(page)
-    page.locator("summary", has_text="The last 12 months").click()
+    page.locator("summary", has_text=re.compile(r"^The last 12 months$")).click()
     chart = page.get_by_role("img", name="Coverage by month")
     expect(chart).to_be_visible()
     # Labelled axes: shares from 0 to 100 %, months along the bottom.
