@@ -17,7 +17,7 @@ urlpatterns = [
     # Dashboard and exports
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export/", dashboard.dashboard_export, name="dashboard_export"),
-    path("dashboard/reports-shared/", dashboard.incidents_export, name="incidents_export"),
+    path("dashboard/export/shared-reports/", dashboard.incidents_export, name="incidents_export"),
     path("dashboard/compute/", dashboard.dashboard_compute, name="dashboard_compute"),
     # Reports owed to funders and the national system
     path("reports/", reports.reports, name="reports"),
