@@ -18,7 +18,8 @@ START, END = "<!-- figures:start -->", "<!-- figures:end -->"
 # ID: (what is tested, where, the target)
 TESTS = {
     "AZ-1": (
-        "Every URL pattern x 5 roles x GET/POST against the matrix in the repository",
+        "Every URL pattern x 6 roles (a moderator among them) x GET/POST against the matrix "
+        "in the repository",
         "tests/security/test_authorization_matrix.py",
         "0 unexpected 2xx, 0 unlisted patterns",
     ),
